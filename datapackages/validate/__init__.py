@@ -1,0 +1,191 @@
+"""Fast validation of CSV files against Table Schemas, reporting exactly as frictionless-py does.
+
+``validate_file`` opens the file with frictionless only to read its sample (encoding, dialect, header and
+label errors), then streams the body through pyarrow in bounded batches (see ``engine``). Anything outside
+the fast path's proven ground (other formats, foreign keys, header/field count mismatch, unusual dialects,
+undecodable text) is validated by frictionless itself, so the answer is always frictionless's answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from frictionless import Resource, Schema, errors
+
+from ..schemas import load_schema
+from .engine import TableValidator
+from .reader import BLOCK_SIZE, CsvDialect, stream_batches
+
+__all__ = ["validate_file", "frictionless_report"]
+
+
+def _schema_descriptor(schema: dict[str, Any] | str | Path) -> dict[str, Any]:
+    return schema if isinstance(schema, dict) else load_schema(schema)
+
+
+def _resource(path: str | Path, schema: dict[str, Any], **options: Any) -> Resource:
+    options = {k: v for k, v in options.items() if v is not None}
+    path = Path(path).resolve()
+    return Resource(
+        path=path.name, basepath=str(path.parent), schema=Schema.from_descriptor(schema), **options
+    )
+
+
+def frictionless_report(path: str | Path, schema: dict | str | Path, *, limit_errors: int = 1000, **options):
+    """Validate with frictionless itself (the reference implementation and our fallback)."""
+    resource = _resource(path, _schema_descriptor(schema), **options)
+    return resource.validate(limit_errors=limit_errors).to_descriptor()
+
+
+class _Hasher(threading.Thread):
+    """Reads the file once for md5, sha256 and byte count while the parser runs (hashlib drops the GIL)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(daemon=True)
+        self.path, self.md5, self.sha256, self.bytes = path, hashlib.md5(), hashlib.sha256(), 0
+
+    def run(self) -> None:
+        with self.path.open("rb") as stream:
+            while chunk := stream.read(4 << 20):
+                self.md5.update(chunk)
+                self.sha256.update(chunk)
+                self.bytes += len(chunk)
+
+
+def _fast_path_plan(resource: Resource) -> tuple[CsvDialect, str] | None:
+    """Return (dialect, encoding) when the fast path reproduces frictionless exactly, else None."""
+    dialect = resource.dialect
+    control = dialect.get_control("csv") if dialect.has_control("csv") else None
+    schema = resource.schema
+    missing_ok = all(
+        "" in (f.missing_values if f.has_defined("missing_values") else schema.missing_values)
+        for f in schema.fields
+    )
+    if (
+        resource.format != "csv"
+        or resource.compression
+        or resource.innerpath
+        or dialect.header_rows != [1]
+        or dialect.comment_char
+        or dialect.comment_rows
+        or schema.foreign_keys
+        or not resource.labels
+        or len(resource.labels) != len(schema.fields)
+        or not missing_ok
+        or (
+            control is not None
+            and (control.skip_initial_space or control.line_terminator not in ("\r\n", None))
+        )
+    ):
+        return None
+    csv_dialect = CsvDialect()
+    if control is not None:
+        csv_dialect = CsvDialect(
+            delimiter=control.delimiter,
+            quote_char=control.quote_char,
+            double_quote=control.double_quote,
+            escape_char=control.escape_char,
+        )
+    return csv_dialect, resource.encoding or "utf-8"
+
+
+def _end_errors(resource: Resource, hasher: _Hasher) -> list:
+    """Hash and byte-count errors, as frictionless's baseline check emits them after the rows."""
+    found = []
+    if resource.hash:
+        algorithm, _, expected = resource.hash.rpartition(":")
+        actual = {"md5": hasher.md5, "sha256": hasher.sha256}.get(algorithm or "md5")
+        if actual is not None and actual.hexdigest() != expected:
+            found.append(
+                errors.HashCountError(note=f'expected is "{expected}" and actual is "{actual.hexdigest()}"')
+            )
+    if resource.bytes and resource.bytes != hasher.bytes:
+        found.append(
+            errors.ByteCountError(note=f'expected is "{resource.bytes}" and actual is "{hasher.bytes}"')
+        )
+    return found
+
+
+def validate_file(
+    path: str | Path,
+    schema: dict[str, Any] | str | Path,
+    *,
+    limit_errors: int = 1000,
+    encoding: str | None = None,
+    hash: str | None = None,
+    bytes: int | None = None,
+    block_size: int = BLOCK_SIZE,
+) -> dict[str, Any]:
+    """Validate one CSV file; return a report dict shaped (and decided) like ``frictionless validate --json``.
+
+    ``schema`` is a Table Schema dict, a registered standard schema name, or a path to a schema JSON file.
+    ``hash`` (``sha256:<hex>`` or an md5 hex) and ``bytes`` are the expected values a datapackage states.
+    """
+    started = time.perf_counter()
+    descriptor = _schema_descriptor(schema)
+    options = {"encoding": encoding, "hash": hash, "bytes": bytes}
+    try:
+        resource = _resource(path, descriptor, **options)
+        resource.to_descriptor(validate=True)
+        resource.open()
+    except Exception:
+        return frictionless_report(path, descriptor, limit_errors=limit_errors, **options)
+    try:
+        plan = _fast_path_plan(resource)
+        header_errors = list(resource.header.errors)
+    finally:
+        resource.close()
+    if plan is None:
+        return frictionless_report(path, descriptor, limit_errors=limit_errors, **options)
+    try:
+        return _validate_fast(resource, plan, header_errors, limit_errors, block_size, started)
+    except (UnicodeDecodeError, OSError, ValueError, RuntimeError):
+        # pyarrow raises ArrowInvalid (a ValueError) on undecodable text; frictionless reports it its own way.
+        return frictionless_report(path, descriptor, limit_errors=limit_errors, **options)
+
+
+def _validate_fast(resource, plan, header_errors, limit_errors, block_size, started) -> dict[str, Any]:
+    dialect, encoding = plan
+    path = Path(resource.normpath)
+    hasher = _Hasher(path)
+    hasher.start()
+    validator = TableValidator(resource.schema, limit_errors, header_errors)
+    for batch in stream_batches(path, len(resource.labels), encoding, dialect, block_size):
+        if not validator.process(batch):
+            break
+    hasher.join()
+    task_errors = validator.errors
+    warnings = []
+    if validator.partial:
+        warnings.append(f"reached error limit: {limit_errors}")
+    else:
+        task_errors = task_errors + _end_errors(resource, hasher)
+    stats: dict[str, Any] = {"errors": len(task_errors), "warnings": len(warnings)}
+    stats["seconds"] = round(time.perf_counter() - started, 3)
+    if not validator.partial:
+        stats.update(md5=hasher.md5.hexdigest(), sha256=hasher.sha256.hexdigest())
+    stats["bytes"] = hasher.bytes
+    stats["fields"] = len(resource.schema.fields)
+    if validator.rows:
+        stats["rows"] = validator.rows
+    return _report(resource, task_errors, warnings, stats)
+
+
+def _report(resource: Resource, task_errors: list, warnings: list[str], stats: dict) -> dict[str, Any]:
+    valid = not task_errors
+    task = {
+        "name": resource.name,
+        "type": "table",
+        "valid": valid,
+        "place": resource.place,
+        "labels": list(resource.labels),
+        "stats": stats,
+        "warnings": warnings,
+        "errors": [e.to_descriptor() for e in task_errors],
+    }
+    summary = {"tasks": 1, "errors": len(task_errors), "warnings": len(warnings), "seconds": stats["seconds"]}
+    return {"valid": valid, "stats": summary, "warnings": [], "errors": [], "tasks": [task]}

@@ -1,0 +1,113 @@
+"""Stream a CSV as all-string pyarrow batches, numbering rows the way frictionless does.
+
+Rows whose cell count differs from the header are not in the batches: pyarrow hands them to us one by
+one (with their record number, the header being row 1) and we parse them with Python's csv module, the
+parser frictionless itself uses, so that they can be checked cell by cell exactly as frictionless would.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pv
+
+BLOCK_SIZE = 8 << 20
+
+
+@dataclass
+class Batch:
+    """A slice of the file: string columns of the regular rows, their row numbers, and ragged rows."""
+
+    columns: list[pa.Array]
+    row_numbers: np.ndarray
+    ragged: list[tuple[int, list[str]]] = field(default_factory=list)
+
+
+@dataclass
+class CsvDialect:
+    delimiter: str = ","
+    quote_char: str = '"'
+    double_quote: bool = True
+    escape_char: str | None = None
+
+
+class RaggedRowCollector:
+    """Collects rows pyarrow rejects because their cell count differs from the header."""
+
+    def __init__(self, dialect: CsvDialect) -> None:
+        self.pending: list[tuple[int, str]] = []
+        self._dialect = dialect
+        self.unnumbered = False
+
+    def __call__(self, row: pv.InvalidRow) -> str:
+        if row.number is None:
+            self.unnumbered = True
+        self.pending.append((row.number or 0, row.text))
+        return "skip"
+
+    def parse(self, text: str) -> list[str]:
+        d = self._dialect
+        reader = csv.reader(
+            [text],
+            delimiter=d.delimiter,
+            quotechar=d.quote_char,
+            doublequote=d.double_quote,
+            escapechar=d.escape_char,
+        )
+        return next(reader, [])
+
+
+def _row_numbers(start: int, count: int, skipped: set[int]) -> np.ndarray:
+    """The first ``count`` record numbers from ``start`` on that are not ragged rows."""
+    span = np.arange(start, start + count + len(skipped) + 1, dtype=np.int64)
+    if skipped:
+        span = span[~np.isin(span, np.fromiter(skipped, dtype=np.int64))]
+    return span[:count]
+
+
+def stream_batches(
+    path: Path, n_columns: int, encoding: str, dialect: CsvDialect, block_size: int = BLOCK_SIZE
+) -> Iterator[Batch]:
+    """Yield batches in file order; ragged rows ride on the batch whose rows follow them."""
+    names = [f"c{i}" for i in range(n_columns)]
+    collector = RaggedRowCollector(dialect)
+    reader = pv.open_csv(
+        path,
+        read_options=pv.ReadOptions(
+            column_names=names, skip_rows=1, use_threads=False, block_size=block_size, encoding=encoding
+        ),
+        parse_options=pv.ParseOptions(
+            delimiter=dialect.delimiter,
+            quote_char=dialect.quote_char or False,
+            double_quote=dialect.double_quote,
+            escape_char=dialect.escape_char or False,
+            newlines_in_values=True,
+            ignore_empty_lines=False,
+            invalid_row_handler=collector,
+        ),
+        convert_options=pv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+            null_values=[],
+        ),
+    )
+    next_row = 2
+    for record_batch in reader:
+        if collector.unnumbered:
+            raise RuntimeError("pyarrow did not number a ragged row")
+        ragged_numbers = {number for number, _ in collector.pending}
+        numbers = _row_numbers(next_row, record_batch.num_rows, ragged_numbers)
+        last = int(numbers[-1]) if len(numbers) else next_row - 1
+        ragged = [(n, collector.parse(t)) for n, t in collector.pending if n < last]
+        collector.pending = [(n, t) for n, t in collector.pending if n >= last]
+        next_row = max([last + 1, *(n + 1 for n, _ in ragged)])
+        yield Batch(list(record_batch.columns), numbers, ragged)
+    tail = [(n, collector.parse(t)) for n, t in collector.pending]
+    if tail:
+        yield Batch([pa.array([], pa.string()) for _ in names], np.array([], dtype=np.int64), tail)

@@ -1,0 +1,74 @@
+"""Streaming duplicate detection over 64-bit keys with memory of 16 bytes per distinct value.
+
+frictionless keeps a dict of every value seen. We keep sorted numpy runs (a small log-structured merge):
+membership for a whole batch is a few ``searchsorted`` calls, and only rows whose key was seen before (or
+repeats within the batch) are walked in Python, in row order, so the "same as in the row at position N"
+note names the latest earlier row exactly as frictionless does.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class SeenKeys:
+    """Remembers keys with the row where each was last seen."""
+
+    def __init__(self) -> None:
+        self._runs: list[tuple[np.ndarray, np.ndarray]] = []
+        self._latest: dict[int, int] = {}
+
+    def _find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        found = np.zeros(len(keys), dtype=bool)
+        rows = np.zeros(len(keys), dtype=np.int64)
+        for run_keys, run_rows in self._runs:
+            index = np.searchsorted(run_keys, keys).clip(max=len(run_keys) - 1)
+            hit = run_keys[index] == keys
+            found |= hit
+            rows[hit] = run_rows[index[hit]]
+        return found, rows
+
+    def check(self, keys: np.ndarray, row_numbers: np.ndarray) -> dict[int, int]:
+        """Record keys (in row order) and return {row number: earlier row number} for repeats."""
+        if not len(keys):
+            return {}
+        found, first_rows = self._find(keys)
+        order = np.argsort(keys, kind="stable")
+        sorted_keys = keys[order]
+        same = sorted_keys[1:] == sorted_keys[:-1]
+        repeated = np.zeros(len(keys), dtype=bool)
+        repeated[order[1:][same]] = True
+        first_in_batch = np.ones(len(keys), dtype=bool)
+        first_in_batch[order[1:][same]] = False
+        repeated[order[:-1][same]] = True
+        duplicates: dict[int, int] = {}
+        for i in np.flatnonzero(found | repeated):
+            key, row = int(keys[i]), int(row_numbers[i])
+            previous = self._latest.get(key)
+            if previous is None and found[i]:
+                previous = int(first_rows[i])
+            if previous is not None:
+                duplicates[row] = previous
+            self._latest[key] = row
+        new = first_in_batch & ~found
+        self._add(keys[new], row_numbers[new])
+        return duplicates
+
+    def _add(self, keys: np.ndarray, rows: np.ndarray) -> None:
+        order = np.argsort(keys)
+        self._runs.append((keys[order], rows[order]))
+        while len(self._runs) > 1 and len(self._runs[-1][0]) * 2 >= len(self._runs[-2][0]):
+            (k2, r2), (k1, r1) = self._runs.pop(), self._runs.pop()
+            keys_all, rows_all = np.concatenate([k1, k2]), np.concatenate([r1, r2])
+            order = np.argsort(keys_all, kind="stable")
+            self._runs.append((keys_all[order], rows_all[order]))
+
+
+def combine_keys(parts: list[np.ndarray]) -> np.ndarray:
+    """Mix several uint64 key columns into one (for composite primary keys)."""
+    combined = np.zeros(len(parts[0]), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for part in parts:
+            combined = combined * np.uint64(0x9E3779B97F4A7C15) + part
+            combined ^= combined >> np.uint64(29)
+    return combined
