@@ -1,0 +1,77 @@
+"""The CKAN Action API v3: ``/api/3/action/<name>`` and ``/api/action/<name>``, GET for reads, POST for all."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, Response, current_app, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from portal.actions import registry
+from portal.errors import ActionError, BadRequest, NotFound, PayloadTooLarge
+from portal.uploads import Upload
+from portal.web_context import action_context
+
+bp = Blueprint("api", __name__)
+
+
+@bp.route("/api/action/<name>", methods=["GET", "POST"])
+@bp.route("/api/<int:version>/action/<name>", methods=["GET", "POST"])
+def action_endpoint(name: str, version: int = 3) -> Response:
+    help_url = f"{current_app.extensions['portal'].settings.site_url}/api/3/action/help_show?name={name}"
+    try:
+        if version not in (3,):
+            raise BadRequest(f"API version {version} is not supported: use /api/3/action/")
+        try:
+            act = registry.get_action(name)
+        except NotFound:
+            raise BadRequest(f"Action name not known: {name}") from None
+        if request.method == "GET" and not act.side_effect_free:
+            raise BadRequest(f"{name} changes data: call it with POST")
+        data = request_data()
+        ctx = action_context(allow_cookie=request.method == "GET")
+        result = registry.call(name, ctx, data)
+        ctx.session.commit()
+    except ActionError as exc:
+        _rollback()
+        return envelope(help_url, exc.status, error=exc.error_dict())
+    except RequestEntityTooLarge:
+        _rollback()
+        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        exc = PayloadTooLarge({"upload": [f"File upload too large: the limit is {limit} bytes"]})
+        return envelope(help_url, exc.status, error=exc.error_dict())
+    return envelope(help_url, 200, result=result)
+
+
+def envelope(help_url: str, status: int, **body: Any) -> Response:
+    payload = {"help": help_url, "success": status == 200, **body}
+    return Response(json.dumps(payload), status=status, mimetype="application/json")
+
+
+def _rollback() -> None:
+    from flask import g
+
+    if "db_session" in g:
+        g.db_session.rollback()
+
+
+def request_data() -> dict[str, Any]:
+    """Parameters from the query string (GET), a JSON body, or a form with optional ``upload`` file."""
+    if request.method == "GET":
+        return {k: (v if len(v) > 1 else v[0]) for k, v in request.args.lists()}
+    if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        data: dict[str, Any] = {k: (v if len(v) > 1 else v[0]) for k, v in request.form.lists()}
+        for key, storage in request.files.items():
+            data[key] = Upload(storage.filename or key, storage.stream)
+        return data
+    raw = request.get_data(cache=False)
+    if not raw.strip():
+        return dict(request.args.items())
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadRequest(f"JSON Error: {exc}") from None
+    if not isinstance(data, dict):
+        raise BadRequest("JSON Error: the body must be a JSON object")
+    return data

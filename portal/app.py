@@ -1,0 +1,85 @@
+"""The Flask application factory: the API, file downloads and (later) the website over one logic layer."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Flask, Response, jsonify, request
+
+from portal.config import Settings
+from portal.services import Services
+from portal.web_context import close_db_session
+
+
+def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Flask:
+    settings = settings or Settings.from_env()
+    services = Services.from_settings(settings)
+    if migrate:
+        services.migrate()
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_upload_bytes + 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.site_url.startswith("https://"),
+    )
+    app.extensions["portal"] = services
+    app.wsgi_app = CollapseLeadingSlashes(app.wsgi_app)  # type: ignore[method-assign]
+    app.teardown_appcontext(close_db_session)
+
+    from portal import api, downloads, pages
+
+    app.register_blueprint(api.bp)
+    app.register_blueprint(downloads.bp)
+    app.register_blueprint(pages.bp)
+    _register_error_handlers(app)
+    app.after_request(_security_headers)
+    return app
+
+
+class CollapseLeadingSlashes:
+    """``//api/3/action/x`` is what some clients send after joining URLs; serve it, never redirect a POST."""
+
+    def __init__(self, wsgi_app: Any) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        path = environ.get("PATH_INFO", "")
+        if path.startswith("//"):
+            environ["PATH_INFO"] = re.sub(r"^/+", "/", path)
+        return self.wsgi_app(environ, start_response)
+
+
+def _register_error_handlers(app: Flask) -> None:
+    def api_error(status: int, kind: str, message: str) -> Response:
+        response = jsonify({"help": "", "success": False, "error": {"__type": kind, "message": message}})
+        response.status_code = status
+        return response
+
+    @app.errorhandler(404)
+    def not_found(exc: Exception) -> Any:
+        if request.path.startswith("/api/"):
+            return api_error(404, "Not Found Error", "Not found")
+        return exc
+
+    @app.errorhandler(405)
+    def bad_method(exc: Exception) -> Any:
+        if request.path.startswith("/api/"):
+            return api_error(400, "Bad Request", "Bad request - method not allowed")
+        return exc
+
+    @app.errorhandler(500)
+    def server_error(exc: Exception) -> Any:
+        if request.path.startswith("/api/"):
+            return api_error(500, "Internal Server Error", "Internal server error")
+        return exc
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    response.headers.setdefault("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")
+    return response

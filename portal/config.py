@@ -1,0 +1,71 @@
+"""Settings read from the environment, with safe single-machine defaults."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def _default_instance() -> Path:
+    return Path(os.environ.get("PORTAL_INSTANCE_PATH", Path.cwd() / "instance")).resolve()
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the portal needs to know about its deployment.
+
+    The app is stateless: all state lives behind ``database_url`` and ``storage``, so N processes
+    configured alike serve the same catalogue.
+    """
+
+    database_url: str
+    storage_path: Path
+    site_url: str
+    secret_key: str
+    site_title: str = "North Yorkshire and York Open Data"
+    max_upload_bytes: int = 1024 * 1024 * 1024
+    max_json_bytes: int = 5 * 1024 * 1024
+    search_rows_max: int = 1000
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        """Build settings from ``PORTAL_*`` variables; explicit overrides win (tests use them)."""
+        instance = _default_instance()
+        env = os.environ
+        values: dict[str, object] = {
+            "database_url": env.get("PORTAL_DATABASE_URL", f"sqlite:///{instance / 'portal.db'}"),
+            "storage_path": Path(env.get("PORTAL_STORAGE_PATH", instance / "files")),
+            "site_url": env.get("PORTAL_SITE_URL", "http://127.0.0.1:5000").rstrip("/"),
+            "secret_key": env.get("PORTAL_SECRET_KEY") or _instance_secret(instance),
+            "site_title": env.get("PORTAL_SITE_TITLE", cls.site_title),
+            "max_upload_bytes": int(env.get("PORTAL_MAX_UPLOAD_BYTES", cls.max_upload_bytes)),
+        }
+        values.update(overrides)
+        values["storage_path"] = Path(values["storage_path"])  # type: ignore[arg-type]
+        values["site_url"] = str(values["site_url"]).rstrip("/")
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def _instance_secret(instance: Path) -> str:
+    """A random per-instance secret, created once, so a fresh install is never on a shared default key."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def env_flag(name: str, default: bool = False) -> bool:
+    return _bool(os.environ.get(name), default)

@@ -1,0 +1,38 @@
+"""The deployment's long-lived services, built once from settings: database, storage, search."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from portal.config import Settings
+from portal.context import Context
+from portal.db import Database, upgrade
+from portal.models import User
+from portal.search import SearchBackend, make_search
+from portal.storage import Storage, make_storage
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    storage: Storage
+    search: SearchBackend
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Services:
+        db = Database(settings.database_url)
+        return cls(settings, db, make_storage(settings), make_search(db.dialect))
+
+    def migrate(self) -> None:
+        upgrade(self.db.engine)
+
+    @contextmanager
+    def context(self, user: User | None = None) -> Iterator[Context]:
+        """An action context outside a request (CLI, tests, seeding); commits when the block ends."""
+        with self.db.session() as session:
+            if user is not None:
+                user = session.merge(user)
+            yield Context(session, user, self.settings, self.storage, self.search)
