@@ -84,7 +84,7 @@ def check_string(field: Field, raw: pa.Array, missing: np.ndarray) -> Checked:
 
 
 def _pattern_ok(raw: pa.Array, pattern: str) -> np.ndarray:
-    """RE2 is stricter than Python here (ASCII classes, a true end anchor); if it cannot compile, prove nothing."""
+    """RE2 is stricter than Python (ASCII classes, a true end anchor); if it cannot compile, prove nothing."""
     try:
         return _matches(raw, f"^(?:^{pattern}$)")
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -133,8 +133,9 @@ def _temporal(raw: pa.Array, missing: np.ndarray, regex: str, fmt: str, filler: 
     ok = _matches(raw, regex) & ~missing
     safe = _safe(raw, ok, filler)
     parsed = pc.strptime(safe, format=fmt, unit="s", error_is_null=True)
-    # Arrow rolls 2019-02-30 over to March: only a value that formats back to itself is proven.
-    ok &= _mask(pc.equal(pc.strftime(parsed, format=fmt), safe))
+    # Arrow rolls 2019-02-30 over to 2019-03-02: a proven date keeps the day it was written with.
+    written_day = pc.cast(pc.utf8_slice_codeunits(safe, 8, 10), pa.int64())
+    ok &= _mask(pc.equal(pc.day(parsed), written_day))
     return ok, parsed
 
 

@@ -30,7 +30,7 @@ class FieldPlan:
     field: Field
     number: int
     reader: CellReader
-    missing_values: pa.Array
+    missing_values: list[str]
     required: bool
     keyed: bool
 
@@ -45,6 +45,15 @@ class BatchResult:
     ragged: dict[int, Row] = field(default_factory=dict)
     duplicates: dict[int, dict[int, int]] = field(default_factory=dict)
     pk_errors: dict[int, int | None] = field(default_factory=dict)
+
+
+def is_missing(raw: pa.Array, missing_values: list[str]) -> np.ndarray:
+    """Cells frictionless reads as None (a few equality tests beat a hash lookup here)."""
+    found = np.zeros(len(raw), dtype=bool)
+    for value in missing_values:
+        test = pc.equal(pc.utf8_length(raw), 0) if value == "" else pc.equal(raw, value)
+        found |= np.asarray(test.fill_null(False), dtype=bool)
+    return found
 
 
 class TableValidator:
@@ -66,12 +75,12 @@ class TableValidator:
     def _plan(self, f: Field, number: int) -> FieldPlan:
         missing = f.missing_values if f.has_defined("missing_values") else self.schema.missing_values
         keyed = bool(f.constraints.get("unique")) or f.name in self.schema.primary_key
-        return FieldPlan(f, number, CellReader(f, number), pa.array(missing, pa.string()), f.required, keyed)
+        return FieldPlan(f, number, CellReader(f, number), [str(v) for v in missing], f.required, keyed)
 
     # Cells
 
     def _check_column(self, plan: FieldPlan, raw: pa.Array, numbers: np.ndarray, found: BatchResult):
-        missing = np.asarray(pc.is_in(raw, plan.missing_values), dtype=bool)
+        missing = is_missing(raw, plan.missing_values)
         checked = CHECKERS.get(plan.field.type, check_other)(plan.field, raw, missing)
         todo = np.flatnonzero(~checked.ok & (~missing | plan.required))
         type_failed = np.zeros(len(raw), dtype=bool)
@@ -148,8 +157,8 @@ class TableValidator:
         self._check_keys(numbers, keyed, found)
         return self._emit(batch, found)
 
-    def _row_cells(self, batch: Batch, position: dict[int, int], number: int) -> list[str]:
-        i = position[number]
+    def _row_cells(self, batch: Batch, number: int) -> list[str]:
+        i = int(np.searchsorted(batch.row_numbers, number))
         return [str(column[i].as_py()) for column in batch.columns]
 
     def _row_errors(self, number: int, cells: list[str], found: BatchResult) -> list:
@@ -176,9 +185,6 @@ class TableValidator:
         return plan.reader(cells[plan.number - 1])[0]
 
     def _emit(self, batch: Batch, found: BatchResult) -> bool:
-        position = (
-            {int(n): i for i, n in enumerate(batch.row_numbers.tolist())} if self._has_errors(found) else {}
-        )
         error_rows = (set(found.cell_errors) | found.blank | set(found.ragged) | set(found.pk_errors)).union(
             *found.duplicates.values()
         )
@@ -190,15 +196,12 @@ class TableValidator:
             if number in found.ragged:
                 cells = [str(c) if c is not None else "" for c in found.ragged[number].cells]
             else:
-                cells = self._row_cells(batch, position, number)
+                cells = self._row_cells(batch, number)
             self.errors.extend(self._row_errors(number, cells, found))
             if self.limit and len(self.errors) >= self.limit:
                 return self._stop(number)
         self.rows += all_rows
         return True
-
-    def _has_errors(self, found: BatchResult) -> bool:
-        return bool(found.cell_errors or found.blank or found.pk_errors or any(found.duplicates.values()))
 
     def _stop(self, number: int) -> bool:
         self.errors = self.errors[: self.limit]
