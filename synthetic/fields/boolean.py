@@ -1,0 +1,36 @@
+"""Booleans: two categories, read with the schema's trueValues/falseValues."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from synthetic.fields.base import FieldCodec, missing_mask
+
+DEFAULT_TRUE = ("true", "True", "TRUE", "1", "yes", "Yes", "Y")
+DEFAULT_FALSE = ("false", "False", "FALSE", "0", "no", "No", "N")
+
+
+class BooleanCodec(FieldCodec):
+    kind = "categorical"
+
+    def parse(self, column: pd.Series) -> pd.Series:
+        true_values = set(self.spec.extra.get("trueValues", DEFAULT_TRUE))
+        false_values = set(self.spec.extra.get("falseValues", DEFAULT_FALSE))
+        missing = missing_mask(column)
+        text = column.astype("string").str.strip()
+        is_bool = column.map(lambda v: isinstance(v, bool | np.bool_))
+        truthy = (is_bool & (column == True)) | text.isin(true_values).fillna(False)  # noqa: E712
+        falsy = (is_bool & (column == False)) | text.isin(false_values).fillna(False)  # noqa: E712
+        bad = ~(truthy | falsy | missing)
+        if bad.any():
+            raise self.fail(column, bad, f"booleans ({sorted(true_values)} / {sorted(false_values)})")
+        out = pd.Series(np.where(truthy, True, False), index=column.index, dtype=object)
+        out[missing.to_numpy()] = None
+        return out
+
+    def allows(self, value: object) -> bool:
+        return False
+
+    def to_output(self, values: np.ndarray) -> pd.Series:
+        return pd.Series(values, dtype="boolean")
