@@ -12,9 +12,10 @@ from portal.actions.params import as_bool_param, as_int_param, as_list_param
 from portal.actions.registry import action
 from portal.context import Context
 from portal.dictize import license_register, package_dict
-from portal.errors import NotAuthorized
+from portal.errors import NotAuthorized, ValidationError
 from portal.models import Package, User, new_id
 from portal.search import SearchParams, Visibility
+from portal.search.query import FIELD_RE
 
 
 def show_dict(ctx: Context, pkg: Package) -> dict[str, Any]:
@@ -122,10 +123,18 @@ def search_params(ctx: Context, data: dict[str, Any]) -> SearchParams:
         rows=min(rows, ctx.settings.search_rows_max),
         start=as_int_param(data, "start", 0, minimum=0),
         sort=str(data["sort"]) if data.get("sort") else None,
-        facet_fields=as_list_param(data, "facet.field"),
+        facet_fields=_facet_fields(data),
         facet_limit=as_int_param(data, "facet.limit", 50, minimum=-1),
         facet_mincount=as_int_param(data, "facet.mincount", 1, minimum=0),
     )
+
+
+def _facet_fields(data: dict[str, Any]) -> list[str]:
+    fields = as_list_param(data, "facet.field")
+    bad = [f for f in fields if not FIELD_RE.match(f)]
+    if bad:
+        raise ValidationError({"facet.field": [f"Not a field name: {bad[0]!r} (send a JSON list of names)"]})
+    return fields
 
 
 def visibility_for(ctx: Context, data: dict[str, Any]) -> Visibility:
