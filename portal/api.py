@@ -41,6 +41,10 @@ def action_endpoint(name: str, version: int = 3) -> Response:
         limit = current_app.config.get("MAX_CONTENT_LENGTH")
         exc = PayloadTooLarge({"upload": [f"File upload too large: the limit is {limit} bytes"]})
         return envelope(help_url, exc.status, error=exc.error_dict())
+    except Exception:
+        _rollback()  # undo the change, and with it any file written for it
+        current_app.logger.exception("action %s failed", name)
+        return envelope(help_url, 500, error={"__type": "Internal Server Error", "message": "Internal error"})
     return envelope(help_url, 200, result=result)
 
 

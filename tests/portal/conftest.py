@@ -141,10 +141,13 @@ class Factory:
             user = ctx.session.get(User, user_id or self.admin_id)
             return registry.call(action, ctx.as_user(user), data)
 
-    def user(self, name: str | None = None, *, sysadmin: bool = False) -> dict[str, Any]:
+    def user(self, name: str | None = None, *, sysadmin: bool = False, password: str | None = None) -> dict[str, Any]:
+        """Users sign in with tokens in these tests; a password (slow to hash, by design) only when asked."""
         name = name or f"user-{uuid.uuid4().hex[:8]}"
-        return self.call("user_create", {"name": name, "email": f"{name}@example.org", "password": "password123",
-                                         "sysadmin": sysadmin})  # fmt: skip
+        data = {"name": name, "email": f"{name}@example.org", "sysadmin": sysadmin}
+        if password:
+            data["password"] = password
+        return self.call("user_create", data)
 
     def org(self, name: str | None = None, members: dict[str, str] | None = None) -> dict[str, Any]:
         name = name or f"org-{uuid.uuid4().hex[:8]}"
