@@ -26,6 +26,9 @@ from portal.validation import (
     tag_names,
 )
 
+# Tag ids derive from the name, so the same tag has the same id in every catalogue (dump and load agree).
+TAG_NAMESPACE = uuid.UUID("3b8a5f0e-7f43-4d1e-9a53-6f1f0c2d7a10")
+
 PACKAGE_CORE = {
     "id", "name", "title", "notes", "url", "version", "author", "author_email", "maintainer",
     "maintainer_email", "license_id", "private", "state", "type", "owner_org", "tags", "groups", "extras",
@@ -123,7 +126,7 @@ def set_tags(ctx: Context, pkg: Package, names: list[str]) -> None:
     existing = {t.name: t for t in ctx.session.scalars(query)}
     links = []
     for position, name in enumerate(names):
-        tag = existing.get(name) or Tag(name=name)
+        tag = existing.get(name) or Tag(id=str(uuid.uuid5(TAG_NAMESPACE, name)), name=name)
         ctx.session.add(tag)
         links.append(PackageTag(tag=tag, position=position))
     pkg.tags = links
