@@ -89,9 +89,7 @@ def check_package_permission(ctx: Context, pkg: Package, permission: str) -> Non
 def find_package(ctx: Context, id_or_name: Any) -> Package:
     if not isinstance(id_or_name, str) or not id_or_name:
         raise NotFound("dataset")
-    pkg = ctx.session.get(Package, id_or_name) or ctx.session.scalar(
-        select(Package).where(Package.name == id_or_name)
-    )
+    pkg = ctx.session.get(Package, id_or_name) or ctx.session.scalar(select(Package).where(Package.name == id_or_name))
     if pkg is None:
         raise NotFound("dataset")
     return pkg
@@ -110,9 +108,7 @@ def find_group(ctx: Context, id_or_name: Any, *, organization: bool) -> Group:
     kind = "organization" if organization else "group"
     if not isinstance(id_or_name, str) or not id_or_name:
         raise NotFound(kind)
-    group = ctx.session.get(Group, id_or_name) or ctx.session.scalar(
-        select(Group).where(Group.name == id_or_name)
-    )
+    group = ctx.session.get(Group, id_or_name) or ctx.session.scalar(select(Group).where(Group.name == id_or_name))
     if group is None or group.is_organization != organization or group.state == "deleted":
         raise NotFound(kind)
     return group

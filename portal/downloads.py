@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from email.utils import format_datetime
 from datetime import UTC
+from email.utils import format_datetime
 
 from flask import Blueprint, Response, abort, current_app, request
 from werkzeug.http import parse_range_header, quote_etag
@@ -54,8 +54,10 @@ def ranged_response(storage, key, size, modified, etag, filename, mimetype) -> R
     }
     if request.if_none_match.contains(etag):
         return Response(status=304, headers=headers)
-    if request.if_modified_since and not request.if_none_match and modified.replace(microsecond=0) <= (
-        request.if_modified_since.replace(tzinfo=None)
+    if (
+        request.if_modified_since
+        and not request.if_none_match
+        and modified.replace(microsecond=0) <= (request.if_modified_since.replace(tzinfo=None))
     ):
         return Response(status=304, headers=headers)
     start, length, status = 0, size, 200

@@ -10,7 +10,15 @@ from typing import BinaryIO
 from werkzeug.utils import secure_filename
 
 # Types a browser would run or render as a page: always served as a download, never inline.
-INLINE_SAFE = {"application/pdf", "image/png", "image/jpeg", "image/gif", "text/plain", "text/csv", "application/json"}
+INLINE_SAFE = {
+    "application/pdf",
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "text/plain",
+    "text/csv",
+    "application/json",
+}
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,16 @@ def to_bool(value: Any) -> bool | None:
     """JSON booleans or the strings clients send; ``None`` if it is neither."""
     if isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().lower() in {"true", "false", "1", "0", "yes", "no", "on", "off"}:
+    if isinstance(value, str) and value.strip().lower() in {
+        "true",
+        "false",
+        "1",
+        "0",
+        "yes",
+        "no",
+        "on",
+        "off",
+    }:
         return value.strip().lower() in {"true", "1", "yes", "on"}
     if isinstance(value, int) and value in (0, 1):
         return bool(value)
@@ -153,7 +162,7 @@ def tag_names(errors: Errors, data: dict[str, Any]) -> list[str] | None:
     if raw in (None, ""):
         return []
     if not isinstance(raw, list):
-        errors.add("tags", "Must be a list of tags such as [{\"name\": \"crime\"}]")
+        errors.add("tags", 'Must be a list of tags such as [{"name": "crime"}]')
         return None
     names: list[str] = []
     for item in raw:
@@ -176,7 +185,7 @@ def group_refs(errors: Errors, data: dict[str, Any]) -> list[str] | None:
     if raw in (None, ""):
         return []
     if not isinstance(raw, list):
-        errors.add("groups", "Must be a list of groups such as [{\"name\": \"crime-and-justice\"}]")
+        errors.add("groups", 'Must be a list of groups such as [{"name": "crime-and-justice"}]')
         return None
     refs = []
     for item in raw:
@@ -195,7 +204,7 @@ def extras(errors: Errors, data: dict[str, Any], reserved: set[str]) -> dict[str
     if raw in (None, ""):
         return {}
     if not isinstance(raw, list):
-        errors.add("extras", "Must be a list of {\"key\": ..., \"value\": ...} objects")
+        errors.add("extras", 'Must be a list of {"key": ..., "value": ...} objects')
         return None
     out: dict[str, Any] = {}
     for item in raw:

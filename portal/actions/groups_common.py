@@ -75,9 +75,7 @@ def show_group(ctx: Context, data: dict[str, Any], organization: bool) -> dict[s
         found = package_search(ctx, {"fq": f'{field}:"{value}"', "rows": 1000, "include_private": True})
         out["packages"] = found["results"]
     if as_bool_param(data, "include_users", True) and _can_see_members(ctx, group):
-        out["users"] = [
-            {**user_dict(m.user, private=False), "capacity": m.capacity} for m in group.memberships
-        ]
+        out["users"] = [{**user_dict(m.user, private=False), "capacity": m.capacity} for m in group.memberships]
     else:
         out["users"] = []
     return out
@@ -111,7 +109,7 @@ def clean_group(ctx: Context, data: dict[str, Any], existing: Group | None) -> d
 
 def _users(ctx: Context, errors: Errors, raw: Any) -> list[tuple[User, str]]:
     if not isinstance(raw, list):
-        errors.add("users", "Must be a list of {\"name\": ..., \"capacity\": ...}")
+        errors.add("users", 'Must be a list of {"name": ..., "capacity": ...}')
         return []
     out = []
     for item in raw:

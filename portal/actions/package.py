@@ -167,8 +167,11 @@ def search_facets(ctx: Context, facets: dict[str, list[tuple[str, int]]]) -> dic
         field: {
             "title": field,
             "items": [
-                {"name": v, "display_name": (titles.get(v) or v) if field in ("organization", "groups") else v,
-                 "count": n}
+                {
+                    "name": v,
+                    "display_name": (titles.get(v) or v) if field in ("organization", "groups") else v,
+                    "count": n,
+                }
                 for v, n in items
             ],
         }
@@ -238,8 +241,11 @@ def package_delete(ctx: Context, data: dict[str, Any]) -> None:
 def user_created_count(ctx: Context, user: User) -> int:
     from sqlalchemy import func
 
-    return ctx.session.scalar(
-        select(func.count()).select_from(Package).where(
-            Package.creator_user_id == user.id, Package.state == "active", Package.private.is_(False)
+    return (
+        ctx.session.scalar(
+            select(func.count())
+            .select_from(Package)
+            .where(Package.creator_user_id == user.id, Package.state == "active", Package.private.is_(False))
         )
-    ) or 0
+        or 0
+    )

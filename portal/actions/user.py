@@ -111,8 +111,13 @@ def api_token_list(ctx: Context, data: dict[str, Any]) -> list[dict[str, Any]]:
     user = find_user(ctx, data.get("user") or data.get("user_id") or ctx.user.id)
     found = ctx.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at))
     return [
-        {"id": t.id, "name": t.name, "user_id": t.user_id, "created_at": iso(t.created_at),
-         "last_access": iso(t.last_access)}
+        {
+            "id": t.id,
+            "name": t.name,
+            "user_id": t.user_id,
+            "created_at": iso(t.created_at),
+            "last_access": iso(t.last_access),
+        }
         for t in found
     ]
 

@@ -19,7 +19,10 @@ from portal.models import Package, SearchDoc, SearchTerm
 from portal.search.query import And, MatchAll, Node, Not, Or, Range, Term
 
 TEXT_FIELDS = {"text": None, "q": None, "title": "title", "notes": "notes", "tags_text": "tags"}
-DATE_FIELDS = {"metadata_modified": SearchDoc.metadata_modified, "metadata_created": SearchDoc.metadata_created}
+DATE_FIELDS = {
+    "metadata_modified": SearchDoc.metadata_modified,
+    "metadata_created": SearchDoc.metadata_created,
+}
 FIELD_ALIASES = {"dataset_type": "type", "owner_org_name": "organization"}
 SORT_FIELDS = {
     "metadata_modified": SearchDoc.metadata_modified,
@@ -77,7 +80,7 @@ class SearchBackend:
         doc.owner_org, doc.creator_user_id = pkg.owner_org, pkg.creator_user_id
         doc.metadata_created, doc.metadata_modified = pkg.metadata_created, pkg.metadata_modified
         session.flush()
-        session.execute(delete(SearchTerm).where(SearchTerm.package_id == pkg.id))
+        session.execute(_delete_terms(pkg.id))
         rows = [{"package_id": pkg.id, "field": f, "value": v[:500]} for f, v in package_terms(pkg)]
         if rows:
             session.execute(insert(SearchTerm), rows)
@@ -88,7 +91,7 @@ class SearchBackend:
         if doc is not None:
             self.remove_text(session, doc)
             session.delete(doc)
-        session.execute(delete(SearchTerm).where(SearchTerm.package_id == package_id))
+        session.execute(_delete_terms(package_id))
 
     def query(self, session: Session, params: SearchParams, visibility: Visibility) -> SearchResult:
         q_node = parse_q(params.q)
@@ -161,6 +164,13 @@ class SearchBackend:
         raise NotImplementedError
 
 
+def _delete_terms(package_id: str) -> Any:
+    """Terms are never loaded as objects, so skip the ORM's scan of the session for rows to expire
+    (with it, indexing slows down with every object a long transaction holds)."""
+    stmt = delete(SearchTerm).where(SearchTerm.package_id == package_id)
+    return stmt.execution_options(synchronize_session=False)
+
+
 def parse_q(q: str) -> Node:
     from portal.search.query import parse_lenient
 
@@ -230,7 +240,7 @@ def _date(value: str) -> datetime:
     try:
         return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC).replace(tzinfo=None)
     except ValueError:
-        raise SearchQueryError(f"{value!r} is not a date (use ISO 8601 such as 2024-01-31T00:00:00Z or NOW)")
+        raise SearchQueryError(f"{value!r} is not a date (use ISO 8601 such as 2024-01-31T00:00:00Z or NOW)") from None
 
 
 def _parse_sort(sort: str) -> list[tuple[str, str]]:

@@ -40,9 +40,7 @@ def tsquery(terms: list[Term]) -> Any | None:
 
 class PostgresSearch(SearchBackend):
     def index_text(self, session: Session, doc: SearchDoc, values: dict[str, str]) -> None:
-        parts = " || ".join(
-            f"setweight(to_tsvector('english', :{key}), '{weight}')" for key, weight in WEIGHTS.items()
-        )
+        parts = " || ".join(f"setweight(to_tsvector('english', :{key}), '{weight}')" for key, weight in WEIGHTS.items())
         session.execute(text(f"UPDATE search_docs SET tsv = {parts} WHERE id = :id"), {"id": doc.id, **values})
 
     def remove_text(self, session: Session, doc: SearchDoc) -> None:

@@ -74,7 +74,7 @@ def tokenize(text: str) -> list[tuple[str, str]]:
     while pos < len(text):
         match = TOKEN_RE.match(text, pos)
         if not match or match.end() == pos:
-            raise SearchQueryError(f"cannot parse the query near {text[pos:pos + 20]!r}")
+            raise SearchQueryError(f"cannot parse the query near {text[pos : pos + 20]!r}")
         kind = match.lastgroup or ""
         tokens.append((kind, match.group(kind)))
         pos = match.end()

@@ -51,8 +51,10 @@ class SQLiteSearch(SearchBackend):
         expression = fts_expression(terms, column)
         if not expression:
             return SearchDoc.id.is_(None)  # nothing searchable: match nothing, as Solr would
-        matching = select(literal_column("rowid")).select_from(FTS).where(
-            literal_column("search_fts").op("MATCH")(bindparam(None, expression))
+        matching = (
+            select(literal_column("rowid"))
+            .select_from(FTS)
+            .where(literal_column("search_fts").op("MATCH")(bindparam(None, expression)))
         )
         return SearchDoc.id.in_(matching)
 

@@ -29,7 +29,10 @@ def write_cases(world):
     other_token = world["factory"].call("api_token_create", {"user": "member", "name": "x"})["token"]
     return {
         "package_create": ({"name": "new-ds", "owner_org": "org-a"}, EDITORS),
-        "package_update": ({"id": pkg["id"], "name": pkg["name"], "owner_org": "org-a", "title": "T"}, EDITORS),
+        "package_update": (
+            {"id": pkg["id"], "name": pkg["name"], "owner_org": "org-a", "title": "T"},
+            EDITORS,
+        ),
         "package_patch": ({"id": pkg["id"], "title": "T"}, EDITORS),
         "package_delete": ({"id": pkg["id"]}, EDITORS),
         "resource_create": ({"package_id": pkg["id"], "url": "https://example.org/b.csv"}, EDITORS),
@@ -84,7 +87,10 @@ def test_private_download(client, world, backend, role):
     factory = world["factory"]
     res = factory.call(
         "resource_create",
-        {"package_id": "private-ds", "upload": __import__("portal.uploads").uploads.Upload("s.csv", io.BytesIO(b"a"))},
+        {
+            "package_id": "private-ds",
+            "upload": __import__("portal.uploads").uploads.Upload("s.csv", io.BytesIO(b"a")),
+        },
     )
     headers = {"Authorization": world["tokens"][role]} if world["tokens"][role] else {}
     status = client.get(res["url"].removeprefix("http://portal.test"), headers=headers).status_code

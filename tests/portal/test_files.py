@@ -49,7 +49,7 @@ def test_upload_then_download(client, editor, backend):
     assert r.headers["Content-Type"].startswith("text/csv")
     assert r.headers["Content-Length"] == str(len(CSV))
     assert r.headers["ETag"] and r.headers["Last-Modified"]
-    assert r.headers["Content-Disposition"].startswith("inline; filename=\"crime.csv\"")
+    assert r.headers["Content-Disposition"].startswith('inline; filename="crime.csv"')
     by_name = client.get(f"/dataset/crime/resource/{res['id']}/download/crime.csv")
     assert by_name.data == CSV
 

@@ -97,7 +97,10 @@ def test_update_replaces_and_keeps_unsent_lists(api, editor, backend):
 def test_update_with_resources_matches_by_id(api, editor, backend):
     created = api.ok("package_create", full_dataset(), editor)
     new_id = str(uuid.uuid4())
-    resources = [{"id": new_id, "url": "https://example.org/new.json"}, dict(created["resources"][0], name="Renamed")]
+    resources = [
+        {"id": new_id, "url": "https://example.org/new.json"},
+        dict(created["resources"][0], name="Renamed"),
+    ]
     updated = api.ok("package_update", dict(created, resources=resources), editor)
     assert [r["id"] for r in updated["resources"]] == [new_id, created["resources"][0]["id"]]
     assert updated["resources"][1]["name"] == "Renamed" and updated["resources"][1]["position"] == 1
@@ -136,7 +139,12 @@ def test_delete_hides_from_lists_and_search(api, editor, backend):
 def test_tag_string_and_form_encoded_post(client, editor, backend):
     r = client.post(
         "/api/3/action/package_create",
-        data={"name": "form-post", "owner_org": "police", "tag_string": "crime, anti social", "private": "false"},
+        data={
+            "name": "form-post",
+            "owner_org": "police",
+            "tag_string": "crime, anti social",
+            "private": "false",
+        },
         headers={"Authorization": editor},
     )
     body = r.get_json()

@@ -15,15 +15,37 @@ def catalogue(factory):
     factory.group("crime-and-justice")
     factory.group("emergency-services")
     d = factory.dataset
-    d("police", "street-crime", title="Street crime", notes="Recorded crime by month.",
-      tags=[{"name": "crime"}, {"name": "anti social behaviour"}], groups=[{"name": "crime-and-justice"}],
-      license_id="OGL-UK-3.0", resources=[{"url": "https://x.org/a.csv"}, {"url": "https://x.org/b.json"}])
-    d("police", "stop-and-search", title="Stop and search", notes="Searches of people and vehicles; crime.",
-      tags=[{"name": "crime"}], groups=[{"name": "crime-and-justice"}], license_id="OGL-UK-3.0",
-      resources=[{"url": "https://x.org/c.csv"}])
-    d("fire", "fire-incidents", title="Fire incidents", notes="Incidents attended by fire crews.",
-      tags=[{"name": "fire"}], groups=[{"name": "emergency-services"}], license_id="CC-BY-4.0",
-      resources=[{"url": "https://x.org/d.xlsx"}], extras=[{"key": "release_mode", "value": "open"}])
+    d(
+        "police",
+        "street-crime",
+        title="Street crime",
+        notes="Recorded crime by month.",
+        tags=[{"name": "crime"}, {"name": "anti social behaviour"}],
+        groups=[{"name": "crime-and-justice"}],
+        license_id="OGL-UK-3.0",
+        resources=[{"url": "https://x.org/a.csv"}, {"url": "https://x.org/b.json"}],
+    )
+    d(
+        "police",
+        "stop-and-search",
+        title="Stop and search",
+        notes="Searches of people and vehicles; crime.",
+        tags=[{"name": "crime"}],
+        groups=[{"name": "crime-and-justice"}],
+        license_id="OGL-UK-3.0",
+        resources=[{"url": "https://x.org/c.csv"}],
+    )
+    d(
+        "fire",
+        "fire-incidents",
+        title="Fire incidents",
+        notes="Incidents attended by fire crews.",
+        tags=[{"name": "fire"}],
+        groups=[{"name": "emergency-services"}],
+        license_id="CC-BY-4.0",
+        resources=[{"url": "https://x.org/d.xlsx"}],
+        extras=[{"key": "release_mode", "value": "open"}],
+    )
     d("police", "private-intel", title="Private crime intelligence", private=True, tags=[{"name": "crime"}])
     return factory  # fmt: skip
 
@@ -58,8 +80,11 @@ def test_field_queries_in_q(api, catalogue, backend):
         ("res_format:CSV", {"street-crime", "stop-and-search"}),
         ("res_format:XLSX OR res_format:JSON", {"street-crime", "fire-incidents"}),
         ("+organization:police -res_format:JSON", {"stop-and-search"}),
-        ("organization:police AND NOT tags:\"anti social behaviour\"", {"stop-and-search"}),
-        ("groups:(crime-and-justice OR emergency-services)", {"street-crime", "stop-and-search", "fire-incidents"}),
+        ('organization:police AND NOT tags:"anti social behaviour"', {"stop-and-search"}),
+        (
+            "groups:(crime-and-justice OR emergency-services)",
+            {"street-crime", "stop-and-search", "fire-incidents"},
+        ),
         ("license_id:CC-BY-4.0", {"fire-incidents"}),
         ("release_mode:open", {"fire-incidents"}),
         ("extras_release_mode:open", {"fire-incidents"}),
@@ -141,7 +166,7 @@ def test_drafts_only_for_their_creator(api, catalogue, backend):
     "q",
     [
         "'; DROP TABLE packages; --",
-        "\" OR 1=1 --",
+        '" OR 1=1 --',
         "title:(unbalanced",
         "NEAR(crime fire)",
         "crime AND AND OR",
@@ -161,7 +186,15 @@ def test_hostile_q_never_errors_and_never_injects(api, catalogue, backend, q):
 
 @pytest.mark.parametrize(
     "fq",
-    ["tags:(", "organization:\"x", "); DROP TABLE packages; --", "a:b:c:[", "tags:[a TO b]", "title:a*b", "((((("],
+    [
+        "tags:(",
+        'organization:"x',
+        "); DROP TABLE packages; --",
+        "a:b:c:[",
+        "tags:[a TO b]",
+        "title:a*b",
+        "(((((",
+    ],
 )
 def test_hostile_fq_is_a_search_query_error(api, catalogue, backend, fq):
     status, body = api.get("package_search", fq=fq)

@@ -133,9 +133,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("name"),
     )
     with op.batch_alter_table("packages", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_packages_metadata_modified"), ["metadata_modified"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_packages_metadata_modified"), ["metadata_modified"], unique=False)
         batch_op.create_index(batch_op.f("ix_packages_owner_org"), ["owner_org"], unique=False)
         batch_op.create_index("ix_packages_state_private", ["state", "private"], unique=False)
 
@@ -207,9 +205,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("search_docs", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_search_docs_name"), ["name"], unique=False)
-        batch_op.create_index(
-            "ix_search_docs_visible", ["state", "private", "metadata_modified"], unique=False
-        )
+        batch_op.create_index("ix_search_docs_visible", ["state", "private", "metadata_modified"], unique=False)
 
     op.create_table(
         "search_terms",
