@@ -107,11 +107,7 @@ def _lone_cells(hidden: np.ndarray) -> list[tuple[int, int]]:
 
 def _hide_smallest_in_line(values: np.ndarray, hidden: np.ndarray, axis: int, line: int) -> None:
     """Hide the line's smallest visible cell, preferring one whose other line already has hidden cells."""
-    cells = (
-        [(line, j) for j in range(values.shape[1])]
-        if axis == 0
-        else [(i, line) for i in range(values.shape[0])]
-    )
+    cells = [(line, j) for j in range(values.shape[1])] if axis == 0 else [(i, line) for i in range(values.shape[0])]
     candidates = [cell for cell in cells if not hidden[cell]]
     if not candidates:
         return
@@ -128,9 +124,7 @@ def _hide_partner(values: np.ndarray, hidden: np.ndarray, r: int, c: int) -> Non
         _hide_smallest_in_line(values, hidden, axis, line)
 
 
-def recoverable_cells(
-    values: np.ndarray, hidden: np.ndarray, min_width: float = 1.0
-) -> list[tuple[int, int]]:
+def recoverable_cells(values: np.ndarray, hidden: np.ndarray, min_width: float = 1.0) -> list[tuple[int, int]]:
     """Hidden cells that published cells and line totals pin to an interval narrower than min_width.
 
     Each group of hidden cells linked through shared rows or columns is solved as a linear programme: minimise
@@ -217,8 +211,7 @@ def _check(table: pd.DataFrame, threshold: int, base: int | None, columns: list[
     missing = [c for c in columns if c not in table.columns]
     if missing:
         raise ValueError(
-            f"suppress: columns {missing} not in the table (have {list(table.columns)}); "
-            "pass area=, period=, count="
+            f"suppress: columns {missing} not in the table (have {list(table.columns)}); pass area=, period=, count="
         )
     if threshold < 1:
         raise ValueError(f"suppress: threshold must be at least 1, got {threshold}")

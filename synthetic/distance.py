@@ -34,9 +34,7 @@ class MixedEncoder:
             num = np.zeros((len(frame), 0))
         num = np.where(np.isnan(num), -1.0, num).astype(np.float32)
         cat = (
-            np.column_stack(
-                [frame[c].map(self.codes[c]).fillna(-1).to_numpy(dtype=np.int32) for c in self.categorical]
-            )
+            np.column_stack([frame[c].map(self.codes[c]).fillna(-1).to_numpy(dtype=np.int32) for c in self.categorical])
             if self.categorical
             else np.zeros((len(frame), 0), dtype=np.int32)
         )
@@ -61,11 +59,7 @@ def nearest(
             d += np.abs(q_num[start:stop, j, None] - c_num[None, :, j])
         for j in range(q_cat.shape[1]):
             d += q_cat[start:stop, j, None] != c_cat[None, :, j]
-        part = (
-            np.argpartition(d, k - 1, axis=1)[:, :k]
-            if k < n_c
-            else np.tile(np.arange(n_c), (stop - start, 1))
-        )
+        part = np.argpartition(d, k - 1, axis=1)[:, :k] if k < n_c else np.tile(np.arange(n_c), (stop - start, 1))
         part_d = np.take_along_axis(d, part, axis=1)
         order = np.argsort(part_d, axis=1, kind="stable")
         idx[start:stop] = np.take_along_axis(part, order, axis=1)

@@ -64,9 +64,7 @@ def check(
     try:
         table = parse_schema(schema)
         if len(real_holdout) < MIN_HOLDOUT:
-            result.reasons.append(
-                f"held-out real rows: {len(real_holdout)} < {MIN_HOLDOUT}, cannot measure privacy"
-            )
+            result.reasons.append(f"held-out real rows: {len(real_holdout)} < {MIN_HOLDOUT}, cannot measure privacy")
             return result
         result.reasons.extend(schema_violations(synth, table))
         if result.reasons:
@@ -82,9 +80,7 @@ def check(
     return result
 
 
-def _rare_categories(
-    train, hold, synth, table: TableSpec, settings: GateSettings, rng, result: GateResult
-) -> None:
+def _rare_categories(train, hold, synth, table: TableSpec, settings: GateSettings, rng, result: GateResult) -> None:
     found = {}
     for spec in comparable_fields(table):
         if is_numeric(spec):
@@ -96,9 +92,7 @@ def _rare_categories(
             found[spec.name] = hits
     result.figures["rare_category_rows"] = found
     if found:
-        result.reasons.append(
-            f"categories held by fewer than k={settings.k} real rows appear in rows: {found}"
-        )
+        result.reasons.append(f"categories held by fewer than k={settings.k} real rows appear in rows: {found}")
 
 
 def _exact_copies(train, hold, synth, table, settings, rng, result) -> None:
@@ -129,6 +123,7 @@ def _quasi_identifiers(train, hold, synth, table, settings, rng, result) -> None
 
 def _distances(train, hold, synth, table, settings, rng, result) -> None:
     numeric, categorical = _kinds(table)
+    train, hold, synth = _released_granularity(train, hold, synth, numeric, categorical, settings.k)
     enc = MixedEncoder(numeric, categorical).fit(train, hold, synth)
     take = lambda f: f.sample(min(settings.dcr_rows, len(f)), random_state=int(rng.integers(2**31)))  # noqa: E731
     train_x = enc.transform(train)
@@ -159,6 +154,24 @@ def _distances(train, hold, synth, table, settings, rng, result) -> None:
         )
 
 
+def _released_granularity(train, hold, synth, numeric, categorical, k: int):
+    """Compare rows at the granularity a release can have: categories rarer than k in the training rows become
+    one token and numbers are capped at the training rows' k-th extremes, in all three frames. Otherwise
+    held-out rows look far away merely because they hold rare values that no safe generator reproduces."""
+    frames = [train.copy(), hold.copy(), synth.copy()]
+    for name in categorical:
+        counts = train[name].value_counts()
+        rare = set(counts.index[counts < k])
+        for f in frames:
+            f[name] = f[name].where(~f[name].isin(rare), "\0rare")
+    for name in numeric:
+        finite = np.sort(train[name].dropna().to_numpy(dtype=float))
+        if finite.size >= 2 * k:
+            for f in frames:
+                f[name] = f[name].clip(finite[k - 1], finite[-k])
+    return frames
+
+
 def _attack_risks(train, hold, synth, table, settings, rng, result) -> None:
     numeric, categorical = _kinds(table)
     n = settings.n_attacks
@@ -166,14 +179,10 @@ def _attack_risks(train, hold, synth, table, settings, rng, result) -> None:
     qis = table.quasi_identifiers
     others = [f.name for f in comparable_fields(table) if f.name not in qis and f.disclosure != "sensitive"]
     if qis and others:
-        found.append(
-            risks.linkability(train, hold, synth, numeric, categorical, (qis, others), rng, n_attacks=n)
-        )
+        found.append(risks.linkability(train, hold, synth, numeric, categorical, (qis, others), rng, n_attacks=n))
     for spec in comparable_fields(table):
         if spec.disclosure == "sensitive":
-            found.append(
-                risks.inference(train, hold, synth, numeric, categorical, spec.name, rng, n_attacks=n)
-            )
+            found.append(risks.inference(train, hold, synth, numeric, categorical, spec.name, rng, n_attacks=n))
     result.figures["risks"] = {r.name: r.as_dict() for r in found}
     for r in found:
         if r.ci[0] > settings.max_risk or r.value > settings.max_risk_point:

@@ -6,6 +6,7 @@ fewer than k keys)."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import string
 from dataclasses import dataclass, field
@@ -27,22 +28,31 @@ class IdentifierPlan:
 
     spec: FieldSpec
     missing_share: float
-    shapes: list[str] = field(default_factory=list)
+    shapes: list[list[str]] = field(default_factory=list)
     repeat_counts: np.ndarray | None = None
     repeat_probs: np.ndarray | None = None
+    salt: bytes = b""
+    taken: frozenset[bytes] = frozenset()
+
+    def is_real(self, value: str) -> bool:
+        """Whether a fresh value happens to equal a real one (checked against salted hashes only)."""
+        return _digest(self.salt, value) in self.taken
 
 
 def plan_identifier(spec: FieldSpec, column: pd.Series, k: int) -> IdentifierPlan:
     missing = missing_mask(column)
     share = 0.0 if spec.required else float(missing.mean()) if len(column) else 0.0
-    plan = IdentifierPlan(spec=spec, missing_share=share)
     present = column[~missing].astype(str).str.strip()
+    salt = np.random.default_rng(len(present)).bytes(16)
+    taken = frozenset(_digest(salt, v) for v in present)
+    plan = IdentifierPlan(spec=spec, missing_share=share, salt=salt, taken=taken)
     if spec.identifier_kind == "pseudonymous-key":
         plan.repeat_counts, plan.repeat_probs = _repeat_distribution(present, k)
     elif not spec.free_text and spec.format == "default" and spec.type == "string":
-        shapes = present.map(_shape).value_counts()
+        shape_of = present.map(_shape)
+        shapes = shape_of.value_counts()
         safe = shapes[shapes >= min(k, max(1, len(present)))]
-        plan.shapes = list((safe if len(safe) else shapes.head(1)).index)
+        plan.shapes = [_template(present[shape_of == s]) for s in (safe if len(safe) else shapes.head(1)).index]
     return plan
 
 
@@ -54,9 +64,9 @@ def generate_identifier(plan: IdentifierPlan, n: int, rng: np.random.Generator) 
     if spec.identifier_kind == "pseudonymous-key":
         values = _pseudonymous_keys(plan, n, rng)
     elif spec.identifier_kind == "uprn":
-        values = _unique_numbers(n, rng, low=UPRN_PREFIX * 10**11, high=10**12)
+        values = _unique_numbers(plan, n, rng, low=UPRN_PREFIX * 10**11, high=10**12)
     elif spec.type in ("integer", "number"):
-        values = _unique_numbers(n, rng, low=10**6, high=10**9)
+        values = _unique_numbers(plan, n, rng, low=10**6, high=10**9)
     elif spec.type == "string":
         values = _fresh_strings(plan, n, rng)
     else:
@@ -72,12 +82,28 @@ def generate_identifier(plan: IdentifierPlan, n: int, rng: np.random.Generator) 
     return series
 
 
+def _digest(salt: bytes, value: object) -> bytes:
+    return hashlib.blake2b(str(value).encode(), key=salt, digest_size=16).digest()
+
+
 def _shape(value: str) -> str:
     return "".join("d" if c.isdigit() else "A" if c.isupper() else "a" if c.islower() else c for c in value)
 
 
-def _fill_shape(shape: str, rng: np.random.Generator) -> str:
-    return "".join(rng.choice(list(_CLASSES[c])) if c in _CLASSES else c for c in shape)
+def _template(values: pd.Series) -> list[str]:
+    """Per position: the letter or symbol every id shares there (a fixed prefix like 'INC'), else its class;
+    digits always vary, so leading zeros of a short real range do not shrink the space of fresh ids."""
+    chars = np.array([list(v) for v in values])
+    out = []
+    for pos in range(chars.shape[1]):
+        column = chars[:, pos]
+        fixed = (column == column[0]).all() and not column[0].isdigit()
+        out.append("=" + column[0] if fixed else _shape(column[0]))
+    return out
+
+
+def _fill_shape(template: list[str], rng: np.random.Generator) -> str:
+    return "".join(t[1:] if t.startswith("=") else str(rng.choice(list(_CLASSES.get(t, t)))) for t in template)
 
 
 def _fresh_strings(plan: IdentifierPlan, n: int, rng: np.random.Generator) -> list[str]:
@@ -91,7 +117,7 @@ def _fresh_strings(plan: IdentifierPlan, n: int, rng: np.random.Generator) -> li
                 "ids' shape; "
                 "set format uuid or make the pattern describe the real ids"
             )
-        if value in seen:
+        if value in seen or plan.is_real(value):
             continue
         seen.add(value)
         out.append(value)
@@ -107,14 +133,15 @@ def _one_fresh_string(plan: IdentifierPlan, rng: np.random.Generator) -> str:
         return f"person-{token[:12]}@example.invalid"
     if fmt == "uri":
         return f"https://example.invalid/{token[:16]}"
-    shape = plan.shapes[int(rng.integers(len(plan.shapes)))] if plan.shapes else "AAdddddd"
+    shape = plan.shapes[int(rng.integers(len(plan.shapes)))] if plan.shapes else list("AAdddddd")
     return _fill_shape(shape, rng)
 
 
-def _unique_numbers(n: int, rng: np.random.Generator, low: int, high: int) -> np.ndarray:
-    values = np.unique(rng.integers(low, high, size=int(n * 1.1) + 10))
+def _unique_numbers(plan: IdentifierPlan, n: int, rng: np.random.Generator, low: int, high: int) -> np.ndarray:
+    values = np.zeros(0, dtype=np.int64)
     while values.size < n:
-        values = np.unique(np.concatenate([values, rng.integers(low, high, size=n)]))
+        values = np.unique(np.concatenate([values, rng.integers(low, high, size=int(n * 1.1) + 10)]))
+        values = values[[not plan.is_real(v) for v in values]] if plan.taken else values
     return rng.permutation(values)[:n]
 
 

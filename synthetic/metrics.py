@@ -54,11 +54,10 @@ def contingency_similarity(real: pd.DataFrame, synth: pd.DataFrame) -> float:
     return 1.0 - 0.5 * float(np.abs(p - q).fillna(0).sum())
 
 
-def _discretise(real: np.ndarray, synth: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    finite = real[~np.isnan(real)]
+def _discretise(values: np.ndarray) -> np.ndarray:
+    finite = values[~np.isnan(values)]
     edges = np.histogram_bin_edges(finite) if finite.size else np.array([0.0, 1.0])
-    digit = lambda v: np.where(np.isnan(v), -1, np.digitize(v, edges))  # noqa: E731
-    return digit(real), digit(synth)
+    return np.where(np.isnan(values), -1, np.digitize(values, edges))
 
 
 def column_shapes(real: pd.DataFrame, synth: pd.DataFrame, table: TableSpec) -> dict[str, dict[str, Any]]:
@@ -80,9 +79,8 @@ def pair_trends(real: pd.DataFrame, synth: pd.DataFrame, table: TableSpec) -> di
     binned_real, binned_synth = {}, {}
     for spec in fields:
         if is_numeric(spec):
-            binned_real[spec.name], binned_synth[spec.name] = _discretise(
-                real[spec.name].to_numpy(float), synth[spec.name].to_numpy(float)
-            )
+            binned_real[spec.name] = _discretise(real[spec.name].to_numpy(float))
+            binned_synth[spec.name] = _discretise(synth[spec.name].to_numpy(float))
         else:
             binned_real[spec.name], binned_synth[spec.name] = real[spec.name], synth[spec.name]
     trends = {}

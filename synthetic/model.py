@@ -28,6 +28,16 @@ class Conditional:
     counts: np.ndarray
     donors: np.ndarray
     bandwidth: np.ndarray
+    remaps: dict[int, np.ndarray]
+
+    def encode(self, features: np.ndarray) -> np.ndarray:
+        """Replace category codes of parents by their rank for this target (see ``_target_order``)."""
+        if not self.remaps:
+            return features
+        out = features.copy()
+        for j, rank in self.remaps.items():
+            out[:, j] = rank[features[:, j].astype(np.int64)]
+        return out
 
 
 def sentinel_for(values: np.ndarray) -> float:
@@ -46,18 +56,39 @@ def tree_features(matrix: np.ndarray, sentinels: np.ndarray) -> np.ndarray:
 
 
 def fit_conditional(
-    column: Column, features: np.ndarray, target: np.ndarray, min_leaf: int, seed: int
+    column: Column,
+    features: np.ndarray,
+    categorical_parents: list[bool],
+    target: np.ndarray,
+    min_leaf: int,
+    min_gain: float,
+    seed: int,
 ) -> Conditional:
     """Fit a tree on the earlier columns (or none for the first) and index the donors by leaf."""
+    remaps = {}
+    if features.shape[1]:
+        remaps = {
+            j: _target_order(features[:, j], target, column.kind)
+            for j, is_cat in enumerate(categorical_parents)
+            if is_cat
+        }
+        features = Conditional(None, np.zeros(0), np.zeros(0), np.zeros(0), np.zeros(0), np.zeros(0), remaps).encode(
+            features
+        )
     if features.shape[1] == 0:
         leaves = np.zeros(target.size, dtype=np.int64)
         tree = None
         node_count = 1
     else:
         tree_cls = DecisionTreeClassifier if column.kind == "categorical" else DecisionTreeRegressor
-        tree = tree_cls(min_samples_leaf=min_leaf, random_state=seed)
         fill = sentinel_for(target)
-        tree.fit(features, np.where(np.isnan(target), fill, target))
+        y = np.where(np.isnan(target), fill, target)
+        tree = tree_cls(
+            min_samples_leaf=min_leaf,
+            min_impurity_decrease=min_gain * _impurity(y, column.kind),
+            random_state=seed,
+        )
+        tree.fit(features, y)
         leaves = tree.apply(features)
         node_count = tree.tree_.node_count
     order = np.argsort(leaves, kind="stable")
@@ -66,20 +97,44 @@ def fit_conditional(
     slot_of_node[leaf_ids] = np.arange(leaf_ids.size)
     donors = target[order]
     bandwidth = _leaf_bandwidths(donors, starts, counts) if column.kind == "numeric" else np.zeros(0)
-    return Conditional(tree, slot_of_node, starts, counts, donors, bandwidth)
+    return Conditional(tree, slot_of_node, starts, counts, donors, bandwidth, remaps)
 
 
-def draw(
-    conditional: Conditional, features: np.ndarray, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray]:
+def draw(conditional: Conditional, features: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Draw one donor value per synthetic row from its leaf; returns values and the leaf slot of each row."""
     n = features.shape[0]
     if conditional.tree is None:
         slots = np.zeros(n, dtype=np.int64)
     else:
-        slots = conditional.slot_of_node[conditional.tree.apply(features)]
+        slots = conditional.slot_of_node[conditional.tree.apply(conditional.encode(features))]
     picks = conditional.starts[slots] + np.floor(rng.random(n) * conditional.counts[slots]).astype(np.int64)
     return conditional.donors[picks], slots
+
+
+def _target_order(codes: np.ndarray, target: np.ndarray, kind: str) -> np.ndarray:
+    """Rank a parent's categories by the target's mean (numbers) or by the share of the target's most common
+    value (categories), so one threshold split can separate any groups of categories (Breiman's ordering)."""
+    codes = codes.astype(np.int64)
+    size = int(codes.max()) + 1
+    if kind == "categorical":
+        values = (target == np.bincount(target.astype(np.int64)).argmax()).astype(float)
+    else:
+        values = np.where(np.isnan(target), np.nanmin(target) - 1 if np.isfinite(target).any() else 0, target)
+    sums = np.bincount(codes, weights=values, minlength=size)
+    counts = np.bincount(codes, minlength=size)
+    means = np.where(counts > 0, sums / np.maximum(counts, 1), -np.inf)
+    rank = np.empty(size, dtype=np.float32)
+    rank[np.argsort(means, kind="stable")] = np.arange(size, dtype=np.float32)
+    return rank
+
+
+def _impurity(y: np.ndarray, kind: str) -> float:
+    """Root impurity (Gini or variance), so the minimum gain of a split is relative to the column's spread."""
+    if kind == "categorical":
+        _, counts = np.unique(y, return_counts=True)
+        p = counts / counts.sum()
+        return float(1.0 - (p * p).sum())
+    return float(np.var(y))
 
 
 def _leaf_bandwidths(donors: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> np.ndarray:

@@ -85,11 +85,7 @@ def _merge_rare(values: pd.Series, codec: FieldCodec, k: int, notes: list[str]) 
         replacement = common.index[0] if len(common) else counts.index[0]
     notes.append(
         f"{name}: {len(rare)} categories with fewer than {k} rows suppressed"
-        + (
-            f" (set to {replacement!r}, the field is required)"
-            if replacement is not None
-            else " (set missing)"
-        )
+        + (f" (set to {replacement!r}, the field is required)" if replacement is not None else " (set missing)")
     )
     return values.mask(is_rare, replacement)
 

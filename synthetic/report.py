@@ -134,9 +134,7 @@ def _spectrum(spectrum: dict[str, Any]) -> str:
 
 def _fidelity(fidelity: dict[str, Any]) -> str:
     columns = [(name, v["score"]) for name, v in fidelity["columns"].items()]
-    pairs = sorted(
-        ((name, v["score"]) for name, v in fidelity["pairs"].items()), key=lambda x: (x[1] is None, x[1])
-    )
+    pairs = sorted(((name, v["score"]) for name, v in fidelity["pairs"].items()), key=lambda x: (x[1] is None, x[1]))
     worst = pairs[:10]
     return (
         "<h2>Fidelity</h2>"

@@ -43,9 +43,7 @@ def wilson(n_success: int, n_total: int) -> tuple[float, float]:
     return (n_success + 0.5 * Z95**2) / denom, (Z95 / denom) * sqrt(var + 0.25 * Z95**2)
 
 
-def residual_risk(
-    name: str, n: int, success: int, control: int, baseline: int, n_control: int | None = None
-) -> Risk:
+def residual_risk(name: str, n: int, success: int, control: int, baseline: int, n_control: int | None = None) -> Risk:
     attack, attack_err = wilson(success, n)
     ctrl, ctrl_err = wilson(control, n_control or n)
     base, _ = wilson(baseline, n)
@@ -61,8 +59,7 @@ class _Columns:
     def __init__(self, frames: list[pd.DataFrame], numeric: list[str], categorical: list[str]) -> None:
         self.numeric, self.categorical = set(numeric), set(categorical)
         codes = {
-            c: {v: i for i, v in enumerate(pd.concat([f[c] for f in frames]).dropna().unique())}
-            for c in categorical
+            c: {v: i for i, v in enumerate(pd.concat([f[c] for f in frames]).dropna().unique())} for c in categorical
         }
         self.arrays = []
         for f in frames:
@@ -131,15 +128,11 @@ def singling_out(
             queries.append(query)
     success = sum(_count(ori, q) == 1 for q in queries)
     in_control = sum(_count(ctl, q) == 1 for q in queries)
-    baseline = sum(
-        _count(ori, _random_query(syn, names, cols, n_cols, rng)) == 1 for _ in range(len(queries))
-    )
+    baseline = sum(_count(ori, _random_query(syn, names, cols, n_cols, rng)) == 1 for _ in range(len(queries)))
     return residual_risk("singling_out", len(queries), success, in_control, baseline)
 
 
-def _random_query(
-    syn: dict, names: list[str], cols: _Columns, n_cols: int, rng: np.random.Generator
-) -> tuple:
+def _random_query(syn: dict, names: list[str], cols: _Columns, n_cols: int, rng: np.random.Generator) -> tuple:
     out = []
     for c in sorted(rng.choice(names, size=n_cols, replace=False)):
         value = syn[c][int(rng.integers(len(syn[c])))]

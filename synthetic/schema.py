@@ -105,16 +105,12 @@ def _parse_field(index: int, raw: Any) -> FieldSpec:
         )
     disclosure = raw.get("disclosure", "none")
     if disclosure not in DISCLOSURE_CLASSES:
-        raise SchemaError(
-            f"{where} ({name!r}): disclosure {disclosure!r} must be one of {DISCLOSURE_CLASSES}"
-        )
+        raise SchemaError(f"{where} ({name!r}): disclosure {disclosure!r} must be one of {DISCLOSURE_CLASSES}")
     constraints = raw.get("constraints", {}) or {}
     enum = constraints.get("enum")
     coarsen = raw.get("coarsenTo")
     if coarsen is not None and (not isinstance(coarsen, int | float) or coarsen <= 0):
-        raise SchemaError(
-            f"{where} ({name!r}): coarsenTo must be a positive number (grid step), got {coarsen!r}"
-        )
+        raise SchemaError(f"{where} ({name!r}): coarsenTo must be a positive number (grid step), got {coarsen!r}")
     return FieldSpec(
         name=name,
         type=ftype,
@@ -138,9 +134,7 @@ def check_columns(df: pd.DataFrame, table: TableSpec) -> None:
     missing = [n for n in table.names if n not in df.columns]
     extra = [c for c in df.columns if c not in table.names]
     if missing:
-        raise SchemaError(
-            f"data: columns {missing} are in the schema but not in the data; add them or fix the schema"
-        )
+        raise SchemaError(f"data: columns {missing} are in the schema but not in the data; add them or fix the schema")
     if extra:
         raise SchemaError(
             f"data: columns {extra} are not described by the schema; describe them (with a disclosure class) "

@@ -33,9 +33,7 @@ def implausible_share(real: pd.DataFrame, synth: pd.DataFrame, categorical: list
     return float(bad.mean()) if len(synth) else 0.0
 
 
-def level(
-    valid: bool, implausible: float, fidelity: dict[str, Any], utility: dict[str, Any] | None
-) -> dict[str, Any]:
+def level(valid: bool, implausible: float, fidelity: dict[str, Any], utility: dict[str, Any] | None) -> dict[str, Any]:
     reached, reasons = 1, ["columns and types follow the schema"]
     steps = [
         (valid, "every value satisfies the schema's constraints"),

@@ -106,6 +106,7 @@ def fit(
     k: int = 10,
     min_leaf: int = 25,
     qi_k: int = 2,
+    min_gain: float = 1e-3,
     order: list[str] | None = None,
     smooth: bool = True,
 ) -> Model:
@@ -114,6 +115,8 @@ def fit(
     k: categories with fewer rows are merged or suppressed and numeric extremes capped before fitting.
     min_leaf: smallest group of real rows a synthetic value may be drawn from.
     qi_k: synthetic rows may not reproduce a quasi-identifier combination held by fewer real rows.
+    min_gain: a tree split must cut the column's impurity by this share of its total, so trees do not learn
+        noise (unpruned trees make rows that sit closer to the training data than new data would).
     order: visiting order of learned columns (default: categorical columns by cardinality, then numbers).
     """
     if k < 1 or min_leaf < 1 or qi_k < 1:
@@ -121,9 +124,7 @@ def fit(
     table = parse_schema(schema)
     check_columns(df, table)
     if len(df) < 2 * min_leaf:
-        raise SchemaError(
-            f"data: {len(df)} rows is too few to synthesise safely (need at least {2 * min_leaf})"
-        )
+        raise SchemaError(f"data: {len(df)} rows is too few to synthesise safely (need at least {2 * min_leaf})")
     prepared = prepare(df, table, k)
     columns = prepared.columns
     visit = _visiting_order(columns, order)
@@ -131,8 +132,17 @@ def fit(
     sentinels = np.array([sentinel_for(c.values) for c in columns], dtype=np.float32)
     features = tree_features(matrix, sentinels) if columns else np.zeros((len(df), 0), dtype=np.float32)
     seeds = np.random.default_rng(seed).integers(0, 2**31 - 1, size=max(len(visit), 1))
+    is_cat = [c.kind == "categorical" for c in columns]
     conditionals = [
-        fit_conditional(columns[j], features[:, visit[:step]], matrix[:, j], min_leaf, int(seeds[step]))
+        fit_conditional(
+            columns[j],
+            features[:, visit[:step]],
+            [is_cat[p] for p in visit[:step]],
+            matrix[:, j],
+            min_leaf,
+            min_gain,
+            int(seeds[step]),
+        )
         for step, j in enumerate(visit)
     ]
     real = normalise(df, table)
@@ -149,7 +159,14 @@ def fit(
         qi_names=qi_names,
         rare_qi_hashes=_rare_hashes(real[qi_names], qi_k) if qi_names else np.zeros(0, np.uint64),
         notes=prepared.notes,
-        params={"seed": seed, "k": k, "min_leaf": min_leaf, "qi_k": qi_k, "smooth": smooth},
+        params={
+            "seed": seed,
+            "k": k,
+            "min_leaf": min_leaf,
+            "qi_k": qi_k,
+            "min_gain": min_gain,
+            "smooth": smooth,
+        },
     )
 
 

@@ -38,9 +38,7 @@ def schema_violations(df: pd.DataFrame, table: TableSpec, limit: int = 20) -> li
         for rule, bad in checks:
             if bad.any():
                 rows = list(column.index[bad.to_numpy()][:5])
-                problems.append(
-                    f"column {spec.name!r}: {int(bad.sum())} value(s) {rule}, first at rows {rows}"
-                )
+                problems.append(f"column {spec.name!r}: {int(bad.sum())} value(s) {rule}, first at rows {rows}")
     return problems[:limit]
 
 

@@ -54,9 +54,7 @@ def load() -> pd.DataFrame:
     """All 32,561 rows of adult.data with '?' read as missing."""
     path = DATA_DIR / "adult.data"
     if not path.exists():
-        raise FileNotFoundError(
-            f"{path} not found: the benchmark needs ../shared/data/real beside the checkout"
-        )
+        raise FileNotFoundError(f"{path} not found: the benchmark needs ../shared/data/real beside the checkout")
     return pd.read_csv(path, header=None, names=COLUMNS, skipinitialspace=True, na_values="?")
 
 

@@ -31,9 +31,7 @@ class DatetimeCodec(FieldCodec):
 
     def finish(self, values: np.ndarray) -> np.ndarray:
         low, high = bound_ns(self.spec.minimum), bound_ns(self.spec.maximum)
-        seconds = clip_to_bounds(
-            values, None if low is None else low / 1e9, None if high is None else high / 1e9
-        )
+        seconds = clip_to_bounds(values, None if low is None else low / 1e9, None if high is None else high / 1e9)
         return np.round(seconds)
 
     def to_output(self, values: np.ndarray) -> pd.Series:

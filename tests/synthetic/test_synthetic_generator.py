@@ -1,0 +1,186 @@
+"""The generator honours every field type, constraint and disclosure class, and is deterministic."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from synthetic_fixtures import INCIDENT_SCHEMA
+
+import synthetic
+from synthetic.metrics import tv_complement
+from synthetic.schema import SchemaError, parse_schema
+from synthetic.validity import schema_violations
+
+
+@pytest.fixture(scope="module")
+def synth(incident_model):
+    return incident_model.sample(3000, seed=11)
+
+
+def test_every_row_satisfies_the_schema(synth):
+    assert schema_violations(synth, parse_schema(INCIDENT_SCHEMA)) == []
+    assert list(synth.columns) == [f["name"] for f in INCIDENT_SCHEMA["fields"]]
+    assert len(synth) == 3000
+
+
+def test_types_are_written_back(synth):
+    assert pd.api.types.is_datetime64_any_dtype(synth["reported_at"])
+    assert pd.api.types.is_datetime64_any_dtype(synth["call_date"])
+    assert (synth["call_date"] == synth["call_date"].dt.normalize()).all()
+    assert str(synth["officers"].dtype) == "Int64"
+    assert str(synth["repeat_victim"].dtype) == "boolean"
+    assert synth["cost"].dtype == np.float64
+
+
+def test_direct_identifiers_are_fresh_and_well_formed(synth, incident_split):
+    train = incident_split[0]
+    assert synth["incident_id"].is_unique
+    assert synth["incident_id"].str.fullmatch(r"INC[0-9]{7}").all()
+    assert not set(synth["incident_id"]) & set(train["incident_id"])
+    uprn = synth["uprn"].dropna().astype(str)
+    assert uprn.str.fullmatch(r"9[0-9]{11}").all()
+    assert not set(synth["uprn"].dropna()) & set(train["uprn"].dropna())
+    assert abs(synth["uprn"].isna().mean() - train["uprn"].isna().mean()) < 0.05
+
+
+def test_pseudonymous_keys_repeat_like_real_callers(synth, incident_split):
+    real = incident_split[0]["caller_key"].value_counts()
+    fake = synth["caller_key"].value_counts()
+    assert not set(fake.index) & set(real.index)
+    assert abs((fake == 1).mean() - (real == 1).mean()) < 0.1
+    assert fake.max() > 5, "repeat callers must exist"
+
+
+def test_free_text_is_dropped(synth):
+    assert synth["notes"].isna().all()
+
+
+def test_coordinates_are_coarsened_to_grid_centres(synth):
+    cells = (synth["latitude"] - 0.005) / 0.01
+    assert np.allclose(cells, np.round(cells), atol=1e-6)
+
+
+def test_spikes_missing_rates_and_seasonality_are_kept(synth, incident_split):
+    train = incident_split[0]
+    zero_real = (pd.to_numeric(train["cost"]) == 0).mean()
+    assert abs((synth["cost"] == 0).mean() - zero_real) < 0.03
+    assert abs(synth["cost"].isna().mean() - train["cost"].isna().mean()) < 0.02
+    hours_real = pd.to_datetime(train["reported_at"]).dt.hour
+    assert tv_complement(hours_real, synth["reported_at"].dt.hour) > 0.93
+    assert synth["reported_at"].dt.hour.value_counts().idxmax() in (17, 18, 19, 20)
+
+
+def test_deterministic_relation_survives(synth):
+    asb = synth["category"] == "Anti-social behaviour"
+    assert (synth.loc[asb, "officers"] == 0).mean() > 0.99
+    assert (synth.loc[~asb, "officers"] > 0).mean() > 0.99
+
+
+def test_rare_categories_are_never_released(incident_model, synth, incident_split):
+    counts = incident_split[0]["lsoa"].value_counts()
+    rare = set(counts.index[counts < 10])
+    assert rare, "fixture must contain rare LSOAs"
+    assert not synth["lsoa"].isin(rare).any()
+    assert any("lsoa" in note for note in incident_model.notes)
+
+
+def test_numeric_extremes_are_capped(synth, incident_split):
+    real = pd.to_numeric(incident_split[0]["cost"]).dropna().sort_values().to_numpy()
+    assert synth["cost"].max() <= real[-10]
+
+
+def test_same_seed_same_rows_and_different_seed_different_rows(incident_split):
+    train = incident_split[0]
+    a = synthetic.fit(train, INCIDENT_SCHEMA, seed=5).sample(500, seed=9)
+    b = synthetic.fit(train, INCIDENT_SCHEMA, seed=5).sample(500, seed=9)
+    c = synthetic.fit(train, INCIDENT_SCHEMA, seed=5).sample(500, seed=10)
+    pd.testing.assert_frame_equal(a, b)
+    assert not a.equals(c)
+
+
+def test_no_sampled_row_copies_a_training_row(incident_model, incident_split):
+    synth = incident_model.sample(2000, seed=4)
+    assert not incident_model.is_disclosive(synth.drop(columns=_unlearned())).any()
+
+
+def _unlearned() -> list[str]:
+    return [f.name for f in parse_schema(INCIDENT_SCHEMA).fields if not f.is_learned]
+
+
+def test_enum_violation_in_real_data_is_reported_with_row(incident_split):
+    bad = incident_split[0].copy()
+    bad.loc[17, "category"] = "Arson"
+    with pytest.raises(SchemaError, match=r"'category'.*rows \[17\]"):
+        synthetic.fit(bad, INCIDENT_SCHEMA, seed=1)
+
+
+def test_unparseable_number_is_reported(incident_split):
+    bad = incident_split[0].copy()
+    bad["officers"] = bad["officers"].astype(object)
+    bad.loc[3, "officers"] = "three"
+    with pytest.raises(SchemaError, match=r"'officers'.*rows \[3\]"):
+        synthetic.fit(bad, INCIDENT_SCHEMA, seed=1)
+
+
+def test_missing_required_value_is_reported(incident_split):
+    bad = incident_split[0].copy()
+    bad.loc[8, "reported_at"] = None
+    with pytest.raises(SchemaError, match=r"'reported_at'.*required"):
+        synthetic.fit(bad, INCIDENT_SCHEMA, seed=1)
+
+
+def test_undescribed_column_is_refused(incident_split):
+    bad = incident_split[0].assign(nhs_number="123")
+    with pytest.raises(SchemaError, match="nhs_number"):
+        synthetic.fit(bad, INCIDENT_SCHEMA, seed=1)
+
+
+def test_bad_schema_is_reported():
+    with pytest.raises(SchemaError, match="disclosure"):
+        parse_schema({"fields": [{"name": "a", "type": "string", "disclosure": "secret"}]})
+    with pytest.raises(SchemaError, match="type"):
+        parse_schema({"fields": [{"name": "a", "type": "geojson"}]})
+
+
+def test_boolean_true_false_values_and_year_type():
+    rng = np.random.default_rng(0)
+    n = 400
+    df = pd.DataFrame(
+        {
+            "flag": rng.choice(["Y", "N"], n),
+            "year": rng.integers(1990, 2020, n).astype(str),
+            "amount": np.round(rng.normal(100, 20, n), 1),
+        }
+    )
+    schema = {
+        "fields": [
+            {"name": "amount", "type": "number"},
+            {"name": "flag", "type": "boolean", "trueValues": ["Y"], "falseValues": ["N"]},
+            {"name": "year", "type": "year", "constraints": {"minimum": 1995}},
+        ]
+    }
+    out = synthetic.fit(df, schema, seed=1).sample(300, seed=2)
+    assert set(out["flag"].dropna()) <= {True, False}
+    assert abs(out["flag"].mean() - (df["flag"] == "Y").mean()) < 0.08
+    assert out["year"].min() >= 1995 and out["year"].max() <= 2019
+
+
+def test_table_where_every_combination_is_real_cannot_be_synthesised():
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"flag": rng.choice(["Y", "N"], 400), "band": rng.choice(["a", "b", "c"], 400)})
+    schema = {"fields": [{"name": "flag", "type": "string"}, {"name": "band", "type": "string"}]}
+    with pytest.raises(RuntimeError, match="copies of real rows"):
+        synthetic.fit(df, schema, seed=1).sample(100, seed=2)
+
+
+@pytest.mark.slow
+def test_adult_census_keeps_exact_relations_and_spikes(adult_module, adult_split):
+    train, _ = adult_split
+    synth = synthetic.fit(train, adult_module.SCHEMA, seed=1).sample(len(train), seed=2)
+    education_num = train.groupby("education")["education-num"].first()
+    assert (synth["education-num"] == synth["education"].map(education_num)).mean() >= 0.99
+    couple = synth["relationship"].isin(["Husband", "Wife"])
+    expected = synth["relationship"].map({"Husband": "Male", "Wife": "Female"})
+    assert (synth.loc[couple, "sex"] == expected[couple]).mean() >= 0.99
+    assert abs((synth["capital-gain"] == 0).mean() - (train["capital-gain"] == 0).mean()) < 0.01
