@@ -126,9 +126,7 @@ def validate(file: str, schema_name: str, as_json: bool, limit_errors: int) -> N
         console = Console()
         if report["valid"]:
             rows = report["tasks"][0]["stats"].get("rows", 0)
-            console.print(
-                f"[green]valid[/green]: {file} ({rows} rows) conforms to {schema.get('name', schema_name)}"
-            )
+            console.print(f"[green]valid[/green]: {file} ({rows} rows) conforms to {schema.get('name', schema_name)}")
         else:
             console.print(_error_table(file, report))
             for warning in report["tasks"][0]["warnings"]:
@@ -139,9 +137,7 @@ def validate(file: str, schema_name: str, as_json: bool, limit_errors: int) -> N
 def _parse_resource(spec: str) -> ResourceSpec:
     path, sep, schema = spec.rpartition("=")
     if not sep or not path or not schema:
-        raise click.BadParameter(
-            f"{spec!r} should be PATH=SCHEMA, e.g. data/incidents.csv=emergency-incidents"
-        )
+        raise click.BadParameter(f"{spec!r} should be PATH=SCHEMA, e.g. data/incidents.csv=emergency-incidents")
     return ResourceSpec(path=Path(path), schema=schema)
 
 

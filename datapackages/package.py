@@ -122,9 +122,7 @@ def _package_metadata(metadata: dict[str, Any]) -> dict[str, Any]:
     if missing:
         raise PackageError(f"package metadata lacks {', '.join(missing)}; add them to the metadata")
     if not SLUG.match(metadata["name"]):
-        raise PackageError(
-            f"package name {metadata['name']!r} must be lower-case letters, digits, '.', '-' or '_'"
-        )
+        raise PackageError(f"package name {metadata['name']!r} must be lower-case letters, digits, '.', '-' or '_'")
     return {
         "$schema": PACKAGE_PROFILE,
         "name": metadata["name"],
@@ -168,10 +166,7 @@ def build_package(
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    specs = [
-        r if isinstance(r, ResourceSpec) else ResourceSpec(**{**r, "path": Path(r["path"])})
-        for r in resources
-    ]
+    specs = [r if isinstance(r, ResourceSpec) else ResourceSpec(**{**r, "path": Path(r["path"])}) for r in resources]
     if not specs:
         raise PackageError("a package needs at least one resource")
     descriptor = _package_metadata(metadata)

@@ -59,9 +59,7 @@ def _schema_conformance(metadata: dict[str, Any]) -> dict[str, Any]:
     registered = {(s["name"], s["major"]) for s in list_schemas()}
     major = int(str(schema.get("version", "0")).split(".")[0] or 0)
     passed = (schema["name"], major) in registered
-    detail = f"{schema['name']} v{schema.get('version', '?')}" + (
-        "" if passed else " is not a registered standard"
-    )
+    detail = f"{schema['name']} v{schema.get('version', '?')}" + ("" if passed else " is not a registered standard")
     return _criterion("standard-schema", label, passed, detail)
 
 
@@ -82,9 +80,7 @@ def _licence(metadata: dict[str, Any]) -> dict[str, Any]:
     for lic in licences:
         name, path = str(lic.get("name", "")).lower(), str(lic.get("path", "")).lower()
         if name in OPEN_LICENCES or any(url in path for url in OPEN_LICENCE_URLS):
-            return _criterion(
-                "open-licence", "Has an open licence", True, lic.get("title") or lic.get("name")
-            )
+            return _criterion("open-licence", "Has an open licence", True, lic.get("title") or lic.get("name"))
     detail = "no licence stated" if not licences else "licence is not a recognised open licence"
     return _criterion("open-licence", "Has an open licence", False, detail)
 
@@ -116,9 +112,7 @@ def _timeliness(metadata: dict[str, Any], today: date) -> dict[str, Any]:
         return _criterion("up-to-date", label, False, "frequency or last-updated date not stated")
     due = modified + timedelta(days=round(FREQUENCY_DAYS[frequency] * (1 + GRACE)))
     passed = today <= due
-    detail = f"updated {modified}, {frequency}; " + (
-        f"next due by {due}" if passed else f"overdue since {due}"
-    )
+    detail = f"updated {modified}, {frequency}; " + (f"next due by {due}" if passed else f"overdue since {due}")
     return _criterion("up-to-date", label, passed, detail)
 
 

@@ -77,9 +77,7 @@ def load_schema(name: str | Path) -> dict[str, Any]:
         if (major and summary["major"] == int(major)) or (not major and summary["current"]):
             return json.loads(json.dumps(_read(summary["path"])))
     known = ", ".join(sorted({s["name"] for s in list_schemas()}))
-    raise SchemaNotFoundError(
-        f"unknown schema {text!r}; known schemas: {known} (or give a path to a .json file)"
-    )
+    raise SchemaNotFoundError(f"unknown schema {text!r}; known schemas: {known} (or give a path to a .json file)")
 
 
 def field_disclosure(schema: dict[str, Any]) -> dict[str, str]:

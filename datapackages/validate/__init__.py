@@ -30,9 +30,7 @@ def _schema_descriptor(schema: dict[str, Any] | str | Path) -> dict[str, Any]:
 def _resource(path: str | Path, schema: dict[str, Any], **options: Any) -> Resource:
     options = {k: v for k, v in options.items() if v is not None}
     path = Path(path).resolve()
-    return Resource(
-        path=path.name, basepath=str(path.parent), schema=Schema.from_descriptor(schema), **options
-    )
+    return Resource(path=path.name, basepath=str(path.parent), schema=Schema.from_descriptor(schema), **options)
 
 
 def frictionless_report(path: str | Path, schema: dict | str | Path, *, limit_errors: int = 1000, **options):
@@ -56,32 +54,26 @@ class _Hasher(threading.Thread):
                 self.bytes += len(chunk)
 
 
-def _fast_path_plan(resource: Resource) -> tuple[CsvDialect, str] | None:
-    """Return (dialect, encoding) when the fast path reproduces frictionless exactly, else None."""
+def _fast_path_plan(resource: Resource) -> tuple[CsvDialect, str] | str:
+    """Return (dialect, encoding) when the fast path reproduces frictionless exactly, else the reason not."""
     dialect = resource.dialect
     control = dialect.get_control("csv") if dialect.has_control("csv") else None
     schema = resource.schema
-    missing_ok = all(
-        "" in (f.missing_values if f.has_defined("missing_values") else schema.missing_values)
-        for f in schema.fields
-    )
-    if (
-        resource.format != "csv"
-        or resource.compression
-        or resource.innerpath
-        or dialect.header_rows != [1]
-        or dialect.comment_char
-        or dialect.comment_rows
-        or schema.foreign_keys
-        or not resource.labels
-        or len(resource.labels) != len(schema.fields)
-        or not missing_ok
-        or (
-            control is not None
-            and (control.skip_initial_space or control.line_terminator not in ("\r\n", None))
-        )
-    ):
-        return None
+    missing = [f.missing_values if f.has_defined("missing_values") else schema.missing_values for f in schema.fields]
+    reasons = {
+        "not a plain CSV file": resource.format != "csv" or resource.compression or resource.innerpath,
+        "header is not exactly the first row": dialect.header_rows != [1],
+        "comment rows": dialect.comment_char or dialect.comment_rows,
+        "foreign keys": schema.foreign_keys,
+        "no header labels": not resource.labels,
+        "header and schema differ in column count": len(resource.labels or []) != len(schema.fields),
+        "a field does not treat empty cells as missing": not all("" in m for m in missing),
+        "unusual CSV dialect": control is not None
+        and (control.skip_initial_space or control.line_terminator not in ("\r\n", None)),
+    }
+    for reason, applies in reasons.items():
+        if applies:
+            return reason
     csv_dialect = CsvDialect()
     if control is not None:
         csv_dialect = CsvDialect(
@@ -100,13 +92,9 @@ def _end_errors(resource: Resource, hasher: _Hasher) -> list:
         algorithm, _, expected = resource.hash.rpartition(":")
         actual = {"md5": hasher.md5, "sha256": hasher.sha256}.get(algorithm or "md5")
         if actual is not None and actual.hexdigest() != expected:
-            found.append(
-                errors.HashCountError(note=f'expected is "{expected}" and actual is "{actual.hexdigest()}"')
-            )
+            found.append(errors.HashCountError(note=f'expected is "{expected}" and actual is "{actual.hexdigest()}"'))
     if resource.bytes and resource.bytes != hasher.bytes:
-        found.append(
-            errors.ByteCountError(note=f'expected is "{resource.bytes}" and actual is "{hasher.bytes}"')
-        )
+        found.append(errors.ByteCountError(note=f'expected is "{resource.bytes}" and actual is "{hasher.bytes}"'))
     return found
 
 
@@ -119,12 +107,15 @@ def validate_file(
     hash: str | None = None,
     bytes: int | None = None,
     block_size: int = BLOCK_SIZE,
+    engine_info: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Validate one CSV file; return a report dict shaped (and decided) like ``frictionless validate --json``.
 
     ``schema`` is a Table Schema dict, a registered standard schema name, or a path to a schema JSON file.
     ``hash`` (``sha256:<hex>`` or an md5 hex) and ``bytes`` are the expected values a datapackage states.
+    ``engine_info``, when given, is filled with which engine answered (``fast`` or ``frictionless``) and why.
     """
+    info = engine_info if engine_info is not None else {}
     started = time.perf_counter()
     descriptor = _schema_descriptor(schema)
     options = {"encoding": encoding, "hash": hash, "bytes": bytes}
@@ -132,18 +123,22 @@ def validate_file(
         resource = _resource(path, descriptor, **options)
         resource.to_descriptor(validate=True)
         resource.open()
-    except Exception:
+    except Exception as error:
+        info.update(engine="frictionless", reason=f"could not open: {error}")
         return frictionless_report(path, descriptor, limit_errors=limit_errors, **options)
     try:
         plan = _fast_path_plan(resource)
         header_errors = list(resource.header.errors)
     finally:
         resource.close()
-    if plan is None:
+    if isinstance(plan, str):
+        info.update(engine="frictionless", reason=plan)
         return frictionless_report(path, descriptor, limit_errors=limit_errors, **options)
     try:
+        info.update(engine="fast", reason="")
         return _validate_fast(resource, plan, header_errors, limit_errors, block_size, started)
-    except (UnicodeDecodeError, OSError, ValueError, RuntimeError):
+    except (UnicodeDecodeError, OSError, ValueError, RuntimeError) as error:
+        info.update(engine="frictionless", reason=f"stream failed: {error}")
         # pyarrow raises ArrowInvalid (a ValueError) on undecodable text; frictionless reports it its own way.
         return frictionless_report(path, descriptor, limit_errors=limit_errors, **options)
 

@@ -15,11 +15,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from frictionless import Field, Schema
-from frictionless.table.row import Row, create_cell_handlers
 
-from .cells import CellReader, blank_row_error, primary_key_error, unique_error
+from .cells import CellReader
 from .columns import CHECKERS, check_other, python_key, string_keys
 from .reader import Batch
+from .rows import RowKeys, row_errors
 from .uniqueness import SeenKeys, combine_keys
 
 NULL_KEY = np.uint64(0x5BD1E9955BD1E995)
@@ -39,10 +39,9 @@ class FieldPlan:
 class BatchResult:
     """What one batch found, indexed by row number."""
 
-    cell_errors: dict[int, list] = field(default_factory=dict)
-    cells: dict[int, list[str]] = field(default_factory=dict)
+    cell_errors: set[int] = field(default_factory=set)
     blank: set[int] = field(default_factory=set)
-    ragged: dict[int, Row] = field(default_factory=dict)
+    ragged: dict[int, list[str]] = field(default_factory=dict)
     duplicates: dict[int, dict[int, int]] = field(default_factory=dict)
     pk_errors: dict[int, int | None] = field(default_factory=dict)
 
@@ -65,7 +64,6 @@ class TableValidator:
         self.errors = list(initial_errors)
         self.rows = 0
         self.partial = False
-        self.handlers = create_cell_handlers(schema.fields)
         self.plans = [self._plan(f, i) for i, f in enumerate(schema.fields, start=1)]
         self.unique = {p.number: SeenKeys() for p in self.plans if p.field.constraints.get("unique")}
         names = [f.name for f in schema.fields]
@@ -88,7 +86,7 @@ class TableValidator:
         for i, source in zip(todo.tolist(), raw.take(pa.array(todo)).to_pylist(), strict=True):
             target, notes = plan.reader(source)
             if notes:
-                found.cell_errors.setdefault(int(numbers[i]), []).append((plan, source, notes))
+                found.cell_errors.add(int(numbers[i]))
                 type_failed[i] = "type" in notes
             elif target is not None:
                 patch[i] = target
@@ -106,7 +104,7 @@ class TableValidator:
     def _ragged_keys(self, found: BatchResult, number: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         rows = sorted(found.ragged)
         plan = self.plans[number - 1]
-        values = [found.ragged[r][plan.field.name] for r in rows]
+        values = [self._value(plan, found.ragged[r]) for r in rows]
         keys = np.array([python_key(v) if v is not None else 0 for v in values], dtype=np.uint64)
         nulls = np.array([v is None for v in values], dtype=bool)
         return np.array(rows, dtype=np.int64), keys, nulls
@@ -145,7 +143,7 @@ class TableValidator:
         """Check one batch; return False once the error limit stopped validation."""
         numbers = batch.row_numbers
         found = BatchResult()
-        found.ragged = {n: Row(cells, handlers=self.handlers, row_number=n) for n, cells in batch.ragged}
+        found.ragged = dict(batch.ragged)
         blank = np.ones(len(numbers), dtype=bool)
         keyed: dict[int, tuple] = {}
         for plan in self.plans:
@@ -162,27 +160,15 @@ class TableValidator:
         return [str(column[i].as_py()) for column in batch.columns]
 
     def _row_errors(self, number: int, cells: list[str], found: BatchResult) -> list:
-        if number in found.ragged:
-            errs = list(found.ragged[number].errors)
-        elif number in found.blank:
-            errs = [blank_row_error(number, cells)]
-        else:
-            errs = []
-            for plan, source, notes in sorted(found.cell_errors.get(number, []), key=lambda e: e[0].number):
-                errs.extend(plan.reader.errors(source, notes, cells, number))
-        for field_number, duplicates in found.duplicates.items():
-            if number in duplicates:
-                plan = self.plans[field_number - 1]
-                value = self._value(plan, number, cells, found)
-                errs.append(unique_error(number, cells, value, plan.field, field_number, duplicates[number]))
+        keys = RowKeys({n: d[number] for n, d in found.duplicates.items() if number in d})
         if number in found.pk_errors:
-            errs.append(primary_key_error(number, cells, found.pk_errors[number]))
-        return errs
+            keys.pk_error, keys.pk_previous = True, found.pk_errors[number]
+        return row_errors(number, cells, self.plans, list(self.unique), self.pk_numbers, keys)
 
-    def _value(self, plan: FieldPlan, number: int, cells: list[str], found: BatchResult) -> Any:
-        if number in found.ragged:
-            return found.ragged[number][plan.field.name]
-        return plan.reader(cells[plan.number - 1])[0]
+    @staticmethod
+    def _value(plan: FieldPlan, cells: list[str]) -> Any:
+        source = cells[plan.number - 1] if len(cells) >= plan.number else None
+        return plan.reader(source)[0]
 
     def _emit(self, batch: Batch, found: BatchResult) -> bool:
         error_rows = (set(found.cell_errors) | found.blank | set(found.ragged) | set(found.pk_errors)).union(
@@ -194,7 +180,7 @@ class TableValidator:
             return self._stop(first)
         for number in sorted(error_rows):
             if number in found.ragged:
-                cells = [str(c) if c is not None else "" for c in found.ragged[number].cells]
+                cells = found.ragged[number]
             else:
                 cells = self._row_cells(batch, number)
             self.errors.extend(self._row_errors(number, cells, found))
