@@ -55,6 +55,8 @@ class SeenKeys:
         return duplicates
 
     def _add(self, keys: np.ndarray, rows: np.ndarray) -> None:
+        if not len(keys):
+            return
         order = np.argsort(keys)
         self._runs.append((keys[order], rows[order]))
         while len(self._runs) > 1 and len(self._runs[-1][0]) * 2 >= len(self._runs[-2][0]):

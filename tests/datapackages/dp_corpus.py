@@ -78,20 +78,22 @@ def mixed_rows(n: int, rng: np.random.Generator) -> list[list[str]]:
     rows = []
     for i in range(1, n + 1):
         day = np.datetime64("2016-01-01") + int(rng.integers(0, 2500))
-        rows.append([
-            str(i),
-            f"E01{rng.integers(0, 999999):06d}",
-            str(day),
-            f"{day}T{rng.integers(0, 24):02d}:{rng.integers(0, 60):02d}:{rng.integers(0, 60):02d}",
-            CATEGORIES[int(rng.integers(0, 3))],
-            str(rng.integers(0, 21)),
-            f"{rng.uniform(0, 5000):.2f}",
-            ["true", "false"][int(rng.integers(0, 2))],
-            f"Station {rng.integers(1, 99)}",
-            str(rng.integers(2000, 2030)),
-            f"{rng.integers(2000, 2030)}-{rng.integers(1, 13):02d}",
-            str(rng.integers(1, 10**11)),
-        ])
+        rows.append(
+            [
+                str(i),
+                f"E01{rng.integers(0, 999999):06d}",
+                str(day),
+                f"{day}T{rng.integers(0, 24):02d}:{rng.integers(0, 60):02d}:{rng.integers(0, 60):02d}",
+                CATEGORIES[int(rng.integers(0, 3))],
+                str(rng.integers(0, 21)),
+                f"{rng.uniform(0, 5000):.2f}",
+                ["true", "false"][int(rng.integers(0, 2))],
+                f"Station {rng.integers(1, 99)}",
+                str(rng.integers(2000, 2030)),
+                f"{rng.integers(2000, 2030)}-{rng.integers(1, 13):02d}",
+                str(rng.integers(1, 10**11)),
+            ]
+        )
     return rows
 
 
@@ -99,15 +101,17 @@ def demand_rows(n: int, rng: np.random.Generator) -> list[list[str]]:
     rows = []
     for i in range(n):
         suppressed = rng.random() < 0.2
-        rows.append([
-            f"E01{10000 + i:06d}",
-            "2019-01-01",
-            SERVICES[int(rng.integers(0, 3))],
-            "" if suppressed else str(rng.integers(0, 300)),
-            f"{rng.uniform(0, 50):.3f}",
-            "true" if suppressed else "false",
-            f"R{i}",
-        ])
+        rows.append(
+            [
+                f"E01{10000 + i:06d}",
+                "2019-01-01",
+                SERVICES[int(rng.integers(0, 3))],
+                "" if suppressed else str(rng.integers(0, 300)),
+                f"{rng.uniform(0, 50):.3f}",
+                "true" if suppressed else "false",
+                f"R{i}",
+            ]
+        )
     return rows
 
 
@@ -137,20 +141,56 @@ def required_missing(case, rng):
 
 
 def bounds(case, rng):
-    _set(case, rng, ["-1", "21", "100000.0000001", "-0.5", "2014-12-31", "2031", "1000000000000"],
-         ["pumps", "cost", "day", "year", "uprn", "count"])
+    _set(
+        case,
+        rng,
+        ["-1", "21", "100000.0000001", "-0.5", "2014-12-31", "2031", "1000000000000"],
+        ["pumps", "cost", "day", "year", "uprn", "count"],
+    )
 
 
 def pattern_enum_length(case, rng):
-    _set(case, rng, ["E0212345", "e01000001", "E01 00001", "ambulance", "St", "Station 1234567", "X1", " R1"],
-         ["lsoa_code", "category", "station", "ref"])
+    _set(
+        case,
+        rng,
+        ["E0212345", "e01000001", "E01 00001", "ambulance", "St", "Station 1234567", "X1", " R1"],
+        ["lsoa_code", "category", "station", "ref"],
+    )
 
 
 def tricky_valid_values(case, rng):
-    _set(case, rng, [" 5", "+5", "007", "1e3", "Infinity", "nan", "٣", "TRUE", "0", "2019-2-3", "2020-02-29",
-                     "2019-02-30", "0000-01-01", "2019-01-01T10:00:00Z", "2019-01-01 10:00:00",
-                     "2019-01-01T10:00:00.5", "12345678901234567890", "-0", ".5", "5.", "1_000", "E01000001\n",
-                     "  ", "NA", "0999", "2019-00"])
+    _set(
+        case,
+        rng,
+        [
+            " 5",
+            "+5",
+            "007",
+            "1e3",
+            "Infinity",
+            "nan",
+            "٣",
+            "TRUE",
+            "0",
+            "2019-2-3",
+            "2020-02-29",
+            "2019-02-30",
+            "0000-01-01",
+            "2019-01-01T10:00:00Z",
+            "2019-01-01 10:00:00",
+            "2019-01-01T10:00:00.5",
+            "12345678901234567890",
+            "-0",
+            ".5",
+            "5.",
+            "1_000",
+            "E01000001\n",
+            "  ",
+            "NA",
+            "0999",
+            "2019-00",
+        ],
+    )
 
 
 def duplicate_keys(case, rng):
@@ -192,7 +232,7 @@ def blank_rows(case, rng):
 def quoted_multiline(case, rng):
     row, col = _cell(case, rng, ["station", "service"])
     if len(case.rows[row]) > col:
-        case.rows[row][col] = "Stn,\nwith \"quotes\""
+        case.rows[row][col] = 'Stn,\nwith "quotes"'
 
 
 def header_labels(case, rng):
@@ -234,6 +274,16 @@ def broken_utf8(case, rng):
     case.raw_tail = b"999,E01000001,2019-01-01,,fire,1,2,true,Caf\xe9 \xff\xfe,2019,2019-01,5\r\n"
 
 
+def late_broken_utf8(case, rng):
+    """Invalid UTF-8 after the sample frictionless uses to detect the encoding: an encoding-error."""
+    if case.schema is MIXED_SCHEMA:
+        case.rows += mixed_rows(1200, rng)
+        for i, row in enumerate(case.rows, start=1):
+            if row and row != ["<EMPTY-LINE>"]:
+                row[0] = str(i)
+        broken_utf8(case, rng)
+
+
 def hash_and_bytes(case, rng):
     if rng.random() < 0.5:
         case.options["hash"] = "sha256:" + "0" * 64
@@ -264,11 +314,22 @@ MUTATIONS: dict[str, Mutation] = {
     "line-end": line_endings,
     "cp1252": legacy_encoding,
     "broken-utf8": broken_utf8,
+    "late-broken-utf8": late_broken_utf8,
     "hash-bytes": hash_and_bytes,
     "limit": small_limit,
 }
-REPEATABLE = {"type", "required", "bounds", "pattern", "tricky", "duplicate-id", "extra-cell", "missing-cell",
-              "blank-row", "multiline"}
+REPEATABLE = {
+    "type",
+    "required",
+    "bounds",
+    "pattern",
+    "tricky",
+    "duplicate-id",
+    "extra-cell",
+    "missing-cell",
+    "blank-row",
+    "multiline",
+}
 
 
 def build_corpus(count: int = 220, seed: int = 20261123) -> list[Case]:
@@ -288,7 +349,7 @@ def build_corpus(count: int = 220, seed: int = 20261123) -> list[Case]:
         header = [f["name"] for f in schema["fields"]]
         case = Case(f"case-{index:03d}-{'-'.join(plan)}"[:80], header, rows, schema)
         for name in plan:
-            if name == "broken-utf8" and not mixed:
+            if name in ("broken-utf8", "late-broken-utf8") and not mixed:
                 continue
             MUTATIONS[name](case, rng)
         cases.append(case)
