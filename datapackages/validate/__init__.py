@@ -180,7 +180,7 @@ def _report(resource: Resource, task_errors: list, warnings: list[str], stats: d
         "labels": list(resource.labels),
         "stats": stats,
         "warnings": warnings,
-        "errors": [e.to_descriptor() for e in task_errors],
+        "errors": [e if isinstance(e, dict) else e.to_descriptor() for e in task_errors],
     }
     summary = {"tasks": 1, "errors": len(task_errors), "warnings": len(warnings), "seconds": stats["seconds"]}
     return {"valid": valid, "stats": summary, "warnings": [], "errors": [], "tasks": [task]}

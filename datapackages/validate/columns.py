@@ -91,10 +91,18 @@ def _pattern_ok(raw: pa.Array, pattern: str) -> np.ndarray:
         return np.zeros(len(raw), dtype=bool)
 
 
+def _plain_integers(raw: pa.Array) -> np.ndarray:
+    """Cells that are an optional minus and 1 to 18 ASCII digits (int64-safe; the same as INT_RE, faster)."""
+    negative = pc.starts_with(raw, "-")
+    body = pc.if_else(negative, pc.utf8_slice_codeunits(raw, 1), raw)
+    short = pc.less_equal(pc.binary_length(body), 18)
+    return _mask(pc.and_(pc.ascii_is_decimal(body), short))
+
+
 def check_integer(field: Field, raw: pa.Array, missing: np.ndarray) -> Checked:
     if field.has_defined("bare_number") and not field.bare_number:
         return Checked(np.zeros(len(raw), dtype=bool))
-    ok = _matches(raw, INT_RE) & ~missing
+    ok = _plain_integers(raw) & ~missing
     values = pc.cast(_safe(raw, ok, "0"), pa.int64())
     ok = _bounds(field, values, ok, lambda v: pa.scalar(int(v), pa.int64()))
     if "enum" in field.constraints:

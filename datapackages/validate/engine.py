@@ -61,14 +61,16 @@ class TableValidator:
     def __init__(self, schema: Schema, limit_errors: int, initial_errors: list) -> None:
         self.schema = schema
         self.limit = limit_errors
-        self.errors = list(initial_errors)
+        self.errors = [e if isinstance(e, dict) else e.to_descriptor() for e in initial_errors]
         self.rows = 0
         self.partial = False
         self.plans = [self._plan(f, i) for i, f in enumerate(schema.fields, start=1)]
         self.unique = {p.number: SeenKeys() for p in self.plans if p.field.constraints.get("unique")}
         names = [f.name for f in schema.fields]
         self.pk_numbers = [names.index(n) + 1 for n in schema.primary_key]
-        self.pk_seen = SeenKeys() if self.pk_numbers else None
+        # A one-field primary key that is also unique has exactly the unique check's duplicates.
+        self.pk_shares_unique = len(self.pk_numbers) == 1 and self.pk_numbers[0] in self.unique
+        self.pk_seen = SeenKeys() if self.pk_numbers and not self.pk_shares_unique else None
 
     def _plan(self, f: Field, number: int) -> FieldPlan:
         missing = f.missing_values if f.has_defined("missing_values") else self.schema.missing_values
@@ -128,6 +130,11 @@ class TableValidator:
         for number, seen in self.unique.items():
             all_numbers, keys, nulls = self._merge(numbers, *keyed[number], found, number)
             found.duplicates[number] = seen.check(keys[~nulls], all_numbers[~nulls])
+        if self.pk_shares_unique:
+            all_numbers, _, nulls = self._merge(numbers, *keyed[self.pk_numbers[0]], found, self.pk_numbers[0])
+            found.pk_errors = dict.fromkeys(all_numbers[nulls].tolist())
+            found.pk_errors.update(found.duplicates[self.pk_numbers[0]])
+            return
         if self.pk_seen is None:
             return
         parts = [self._merge(numbers, *keyed[n], found, n) for n in self.pk_numbers]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from frictionless import errors
 
-from .cells import blank_row_error, primary_key_error, unique_error
+from .cells import blank_row_error, error_dict, primary_key_error, unique_error
 
 if TYPE_CHECKING:
     from .engine import FieldPlan
@@ -61,24 +61,26 @@ class RowReplay:
         n_fields = len(self.plans)
         for number, cell in enumerate(self.cells[n_fields:], start=n_fields + 1):
             self.errors.append(
-                errors.ExtraCellError(
+                error_dict(
+                    errors.ExtraCellError,
                     note="",
                     cells=self.cells,
-                    row_number=self.number,
+                    rowNumber=self.number,
                     cell=str(cell),
-                    field_name="",
-                    field_number=number,
+                    fieldName="",
+                    fieldNumber=number,
                 )
             )
         for plan in self.plans[len(self.cells) :]:
             self.errors.append(
-                errors.MissingCellError(
+                error_dict(
+                    errors.MissingCellError,
                     note="",
                     cells=self.cells,
-                    row_number=self.number,
+                    rowNumber=self.number,
                     cell="",
-                    field_name=plan.field.name,
-                    field_number=plan.number,
+                    fieldName=plan.field.name,
+                    fieldNumber=plan.number,
                 )
             )
         if self.blank == n_fields:

@@ -1,0 +1,143 @@
+"""Benchmark: ``datapackages validate`` against ``frictionless validate``, side by side, interleaved, best of N.
+
+Both tools run as their command-line programs in child processes (start-up included), with ``--json``
+output captured, so peak memory is each child's own maximum resident set size (from ``wait4``). The two
+reports are checked to agree (valid, rows, error count) before a timing is accepted.
+
+    .venv/bin/python bench/datapackages/bench_validate.py --data /tmp/dp-bench --repeats 3
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import click
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from make_data import write_file  # noqa: E402
+
+BIN = Path(sys.executable).parent
+FILES = [  # (label, kind, rows, error rate)
+    ("mixed 1M x 12, clean", "mixed", 1_000_000, 0.0),
+    ("mixed 1M x 12, 0.05% errors", "mixed", 1_000_000, 0.0005),
+    ("strings 1M x 10, clean", "strings", 1_000_000, 0.0),
+    ("wide numeric 250k x 40, clean", "wide", 250_000, 0.0),
+]
+
+
+def run_with_rss(command: list[str], cwd: Path) -> dict:
+    """Like ``run`` but reaps the child itself so ``wait4`` reports that child's peak memory."""
+    started = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=cwd)
+    out = child.stdout.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - started
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise RuntimeError(f"{' '.join(command)} exited {code}")
+    task = json.loads(out)["tasks"][0]
+    return {
+        "seconds": seconds,
+        "rss_mib": usage.ru_maxrss / 1024,
+        "cpu_s": usage.ru_utime + usage.ru_stime,
+        "valid": task["valid"],
+        "rows": task["stats"].get("rows"),
+        "errors": task["stats"]["errors"],
+    }
+
+
+def commands(path: Path, schema: Path) -> dict[str, list[str]]:
+    """Both CLIs, run in the data folder with relative paths (frictionless refuses absolute ones)."""
+    return {
+        "frictionless": [str(BIN / "frictionless"), "validate", path.name, "--schema", schema.name, "--json"],
+        "ours": [str(BIN / "datapackages"), "validate", path.name, "--schema", schema.name, "--json"],
+    }
+
+
+def ensure(data: Path, kind: str, rows: int, rate: float) -> tuple[Path, Path]:
+    suffix = "-errors" if rate else ""
+    path, schema = data / f"{kind}-{rows}{suffix}.csv", data / f"{kind}.schema.json"
+    if not path.exists() or not schema.exists():
+        write_file(kind, rows, data, rate)
+    return path, schema
+
+
+@click.command()
+@click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=Path("/tmp/dp-bench"))
+@click.option("--repeats", default=3, show_default=True)
+@click.option("--scale-rows", default=5_000_000, show_default=True, help="Rows for the memory-growth run.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write JSON results.")
+def main(data: Path, repeats: int, scale_rows: int, out: Path | None) -> None:
+    """Time both validators on each file, interleaved, and print a markdown table."""
+    data.mkdir(parents=True, exist_ok=True)
+    files = [(label, *ensure(data, kind, rows, rate)) for label, kind, rows, rate in FILES]
+    best: dict[tuple[str, str], dict] = {}
+    for repeat in range(repeats):
+        for label, path, schema in files:
+            for tool, command in commands(path, schema).items():
+                result = run_with_rss(command, data)
+                key = (label, tool)
+                if key not in best or result["seconds"] < best[key]["seconds"]:
+                    best[key] = result
+                click.echo(
+                    f"[{repeat + 1}/{repeats}] {label:32s} {tool:12s} {result['seconds']:7.2f} s "
+                    f"cpu {result['cpu_s']:7.2f} s {result['rss_mib']:7.0f} MiB "
+                    f"valid={result['valid']} errors={result['errors']}",
+                    err=True,
+                )
+    for label, _, _ in files:
+        a, b = best[(label, "ours")], best[(label, "frictionless")]
+        if (a["valid"], a["rows"], a["errors"]) != (b["valid"], b["rows"], b["errors"]):
+            raise SystemExit(f"reports disagree on {label}: ours {a} frictionless {b}")
+    scale = [ensure(data, "mixed", n, 0.0) for n in (1_000_000, scale_rows)]
+    growth = [(path, run_with_rss(commands(path, schema)["ours"], data)) for path, schema in scale]
+    rows = []
+    for label, _, _ in files:
+        a, b = best[(label, "ours")], best[(label, "frictionless")]
+        rows.append(
+            {
+                "file": label,
+                "frictionless_s": b["seconds"],
+                "ours_s": a["seconds"],
+                "speedup": b["seconds"] / a["seconds"],
+                "frictionless_cpu_s": b["cpu_s"],
+                "ours_cpu_s": a["cpu_s"],
+                "frictionless_mib": b["rss_mib"],
+                "ours_mib": a["rss_mib"],
+                "rows": a["rows"],
+                "errors": a["errors"],
+            }
+        )
+    geomean = math.exp(sum(math.log(r["speedup"]) for r in rows) / len(rows))
+    click.echo(
+        "| file | rows | errors | frictionless wall s (cpu s) | ours wall s (cpu s) | speed-up "
+        "| frictionless peak MiB | ours peak MiB |"
+    )
+    click.echo("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        click.echo(
+            f"| {r['file']} | {r['rows']:,} | {r['errors']} "
+            f"| {r['frictionless_s']:.2f} ({r['frictionless_cpu_s']:.2f}) "
+            f"| {r['ours_s']:.2f} ({r['ours_cpu_s']:.2f}) | "
+            f"{r['speedup']:.1f}x | {r['frictionless_mib']:.0f} | {r['ours_mib']:.0f} |"
+        )
+    click.echo(f"\nGeometric mean speed-up: {geomean:.1f}x\n")
+    click.echo("| ours, mixed clean | rows | seconds | peak MiB |\n|---|---:|---:|---:|")
+    for path, result in growth:
+        click.echo(f"| {path.name} | {result['rows']:,} | {result['seconds']:.2f} | {result['rss_mib']:.0f} |")
+    if out:
+        out.write_text(
+            json.dumps(
+                {"best": rows, "geomean": geomean, "growth": [{"file": p.name, **r} for p, r in growth]}, indent=2
+            )
+        )
+
+
+if __name__ == "__main__":
+    main()
