@@ -72,6 +72,20 @@ def schemas_show(name: str) -> None:
         raise click.ClickException(str(error)) from error
 
 
+@schemas.command("check")
+def schemas_check() -> None:
+    """Fail when a schema changed incompatibly without a new major version."""
+    from .schemas.compat import check_register
+
+    current = [load_schema(s["path"]) for s in list_schemas()]
+    problems = check_register(current)
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        sys.exit(1)
+    click.echo(f"{len(current)} schemas checked: no breaking change within a major version")
+
+
 def expected(error: dict[str, Any]) -> str:
     """Say in plain words what the cell should have been."""
     note = error.get("note", "")
