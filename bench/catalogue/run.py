@@ -1,0 +1,214 @@
+"""Run the catalogue load benchmark: fill, serve with gunicorn, drive with wrk, print a results table.
+
+For each backend the catalogue is filled to each size in turn (10,000 then topped up to 100,000), served by
+gunicorn on loopback, and each request mix is sent by ``wrk`` from 16 connections for ``--duration``
+seconds after a short warm-up. The load client runs on the same 2-core machine as the server.
+
+    python -m bench.catalogue.run --backend sqlite --backend postgres --sizes 10000,100000
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import click
+import numpy as np
+from sqlalchemy import create_engine, func, select, text
+
+from bench.catalogue import queries
+from bench.catalogue.generate import datasets
+from bench.catalogue.load import bulk_load, ensure_publishers, services_for
+from portal.models import Package
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
+SCENARIOS = ("search_text", "search_fq", "show")
+
+
+def database_url(backend: str, workdir: Path, pg_database: str) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{workdir / 'catalogue.db'}"
+    return f"{PG_SERVER}/{pg_database}"
+
+
+def reset_database(backend: str, workdir: Path, pg_database: str) -> None:
+    """Start from an empty catalogue: delete the SQLite file or drop and create our own PG database."""
+    if backend == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            (workdir / f"catalogue.db{suffix}").unlink(missing_ok=True)
+        return
+    engine = create_engine("postgresql+psycopg://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{pg_database}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{pg_database}"'))
+    engine.dispose()
+
+
+def fill_to(url: str, workdir: Path, size: int, seed: int) -> int:
+    """Top the catalogue up to ``size`` datasets; returns the seconds spent loading."""
+    svc = services_for(url, workdir / "files")
+    ensure_publishers(svc)
+    with svc.db.session() as session:
+        have = session.scalar(select(func.count()).select_from(Package)) or 0
+    if have > size:
+        raise click.ClickException(f"{url} already holds {have} datasets, more than {size}: use --fresh")
+    began = time.perf_counter()
+    if have < size:
+        bulk_load(svc, datasets(size - have, np.random.default_rng([seed, have]), have), batch=2000)
+    seconds = time.perf_counter() - began
+    if svc.db.dialect == "postgresql":
+        with svc.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))  # what autovacuum does soon after a bulk load
+    svc.db.engine.dispose()
+    return int(seconds)
+
+
+def sample_names(url: str, n: int, seed: int) -> list[str]:
+    svc = services_for(url, Path("/tmp/nyy_bench/files"))
+    with svc.db.session() as session:
+        names = list(session.scalars(select(Package.name).where(Package.private.is_(False))))
+    svc.db.engine.dispose()
+    rng = np.random.default_rng(seed)
+    return [names[i] for i in rng.choice(len(names), size=min(n, len(names)), replace=False)]
+
+
+def write_paths(workdir: Path, url: str, seed: int) -> dict[str, Path]:
+    rng = np.random.default_rng(seed)
+    mixes = {
+        "search_text": queries.text_paths(rng, 3000),
+        "search_fq": queries.fq_paths(rng, 3000),
+        "show": queries.show_paths(rng, sample_names(url, 3000, seed), 3000),
+    }
+    files = {}
+    for name, paths in mixes.items():
+        files[name] = workdir / f"paths-{name}.txt"
+        files[name].write_text("\n".join(paths) + "\n")
+    return files
+
+
+class Server:
+    """gunicorn serving the portal on loopback, stopped by its own process id."""
+
+    def __init__(self, url: str, workdir: Path, port: int, workers: int, threads: int) -> None:
+        env = {
+            **os.environ,
+            "PORTAL_DATABASE_URL": url,
+            "PORTAL_STORAGE_PATH": str(workdir / "files"),
+            "PORTAL_INSTANCE_PATH": str(workdir / "instance"),
+            "PORTAL_SITE_URL": f"http://127.0.0.1:{port}",
+            "PORTAL_SECRET_KEY": "bench-not-secret",
+        }
+        gunicorn = Path(sys.executable).parent / "gunicorn"
+        self.base = f"http://127.0.0.1:{port}"
+        command = [str(gunicorn), "-w", str(workers), "-k", "gthread", "--threads", str(threads), "-b",
+                   f"127.0.0.1:{port}", "--log-level", "warning", "portal.wsgi:app"]  # fmt: skip
+        self.log = open(workdir / "gunicorn.log", "ab")  # noqa: SIM115
+        self.proc = subprocess.Popen(command, env=env, cwd=REPO, stdout=self.log, stderr=self.log)
+        self._wait_ready()
+
+    def _wait_ready(self) -> None:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise click.ClickException("gunicorn exited; see gunicorn.log in the work folder")
+            try:
+                with urllib.request.urlopen(self.base + "/api/3/action/status_show", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.5)
+        raise click.ClickException("gunicorn did not answer status_show within 60 s")
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait(timeout=30)
+        self.log.close()
+
+
+def check_paths(base: str, paths_file: Path, n: int = 5) -> None:
+    """A benchmark of error pages would be meaningless: the first few requests must succeed."""
+    for path in paths_file.read_text().splitlines()[:n]:
+        with urllib.request.urlopen(base + path, timeout=60) as r:
+            body = json.load(r)
+        if not body.get("success"):
+            raise click.ClickException(f"{path} failed: {body.get('error')}")
+
+
+def wrk(base: str, paths_file: Path, seconds: int, connections: int, threads: int) -> dict[str, Any]:
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
+               "-s", str(HERE / "requests.lua"), base, "--", str(paths_file)]  # fmt: skip
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    line = next(x for x in out.splitlines() if x.startswith("RESULT_JSON "))
+    return json.loads(line.removeprefix("RESULT_JSON "))
+
+
+@click.command()
+@click.option("--backend", "backends", type=click.Choice(["sqlite", "postgres"]), multiple=True, required=True)
+@click.option("--sizes", default="10000,100000", show_default=True, help="Catalogue sizes, ascending.")
+@click.option("--duration", type=click.IntRange(min=1), default=30, show_default=True, help="Seconds per mix.")
+@click.option("--warmup", type=click.IntRange(min=0), default=5, show_default=True)
+@click.option("--connections", type=click.IntRange(min=1), default=16, show_default=True)
+@click.option("--workers", type=click.IntRange(min=1), default=3, show_default=True, help="gunicorn workers.")
+@click.option("--threads", type=click.IntRange(min=1), default=4, show_default=True, help="Threads per worker.")
+@click.option("--scenario", "scenarios", type=click.Choice(SCENARIOS), multiple=True, help="Default: all.")
+@click.option("--fresh/--reuse", default=False, help="Empty the catalogue first, or top up what is there.")
+@click.option("--workdir", type=click.Path(path_type=Path), default=Path("/tmp/nyy_bench"), show_default=True)
+@click.option("--pg-database", default="nyy_bench", show_default=True)
+@click.option("--port", type=int, default=8765, show_default=True)
+@click.option("--seed", type=int, default=2026, show_default=True)
+@click.option("--results", type=click.Path(path_type=Path), help="Append result rows to this JSON-lines file.")
+def main(**opts: Any) -> None:
+    """Fill, serve and load-test the catalogue; print one markdown table row per backend, size and mix."""
+    workdir: Path = opts["workdir"]
+    workdir.mkdir(parents=True, exist_ok=True)
+    sizes = sorted(int(s) for s in opts["sizes"].split(","))
+    scenarios = opts["scenarios"] or SCENARIOS
+    click.echo("| backend | datasets | request | p50 ms | p95 ms | p99 ms | requests/s | errors |")
+    click.echo("|---|---:|---|---:|---:|---:|---:|---:|")
+    for backend in opts["backends"]:
+        url = database_url(backend, workdir, opts["pg_database"])
+        if opts["fresh"]:
+            reset_database(backend, workdir, opts["pg_database"])
+        for size in sizes:
+            load_seconds = fill_to(url, workdir, size, opts["seed"])
+            files = write_paths(workdir, url, opts["seed"])
+            server = Server(url, workdir, opts["port"], opts["workers"], opts["threads"])
+            try:
+                for scenario in scenarios:
+                    row = measure(server.base, files[scenario], opts)
+                    row.update(backend=backend, datasets=size, scenario=scenario, load_seconds=load_seconds,
+                               workers=opts["workers"], threads=opts["threads"])  # fmt: skip
+                    report(row, opts["results"])
+            finally:
+                server.stop()
+
+
+def measure(base: str, paths_file: Path, opts: dict[str, Any]) -> dict[str, Any]:
+    check_paths(base, paths_file)
+    if opts["warmup"]:
+        wrk(base, paths_file, opts["warmup"], opts["connections"], 1)
+    return wrk(base, paths_file, opts["duration"], opts["connections"], 1)
+
+
+def report(row: dict[str, Any], results: Path | None) -> None:
+    errors = row["non_2xx"] + row["socket_errors"]
+    click.echo(
+        f"| {row['backend']} | {row['datasets']:,} | {row['scenario']} | {row['p50_ms']:.1f} | "
+        f"{row['p95_ms']:.1f} | {row['p99_ms']:.1f} | {row['rps']:.0f} | {errors} |"
+    )
+    if results:
+        with results.open("a") as fh:
+            fh.write(json.dumps(row) + "\n")
+
+
+if __name__ == "__main__":
+    main()
