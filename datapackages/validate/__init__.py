@@ -42,9 +42,10 @@ def frictionless_report(path: str | Path, schema: dict | str | Path, *, limit_er
 class _Hasher(threading.Thread):
     """Reads the file once for md5, sha256 and byte count while the parser runs (hashlib drops the GIL)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, check_ascii: bool = False) -> None:
         super().__init__(daemon=True)
         self.path, self.md5, self.sha256, self.bytes = path, hashlib.md5(), hashlib.sha256(), 0
+        self.check_ascii, self.ascii = check_ascii, True
 
     def run(self) -> None:
         with self.path.open("rb") as stream:
@@ -52,6 +53,8 @@ class _Hasher(threading.Thread):
                 self.md5.update(chunk)
                 self.sha256.update(chunk)
                 self.bytes += len(chunk)
+                if self.check_ascii and self.ascii:
+                    self.ascii = chunk.isascii()
 
 
 def _fast_path_plan(resource: Resource) -> tuple[CsvDialect, str] | str:
@@ -146,13 +149,17 @@ def validate_file(
 def _validate_fast(resource, plan, header_errors, limit_errors, block_size, started) -> dict[str, Any]:
     dialect, encoding = plan
     path = Path(resource.normpath)
-    hasher = _Hasher(path)
+    # A sample detected as ASCII lets frictionless fail on later non-ASCII bytes; we parse as UTF-8, so check.
+    declared_ascii = encoding.lower() in ("ascii", "us-ascii")
+    hasher = _Hasher(path, check_ascii=declared_ascii)
     hasher.start()
     validator = TableValidator(resource.schema, limit_errors, header_errors)
     for batch in stream_batches(path, len(resource.labels), encoding, dialect, block_size):
         if not validator.process(batch):
             break
     hasher.join()
+    if declared_ascii and not hasher.ascii:
+        raise UnicodeDecodeError("ascii", b"", 0, 1, "non-ASCII bytes after an ASCII sample")
     task_errors = validator.errors
     warnings = []
     if validator.partial:

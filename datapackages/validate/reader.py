@@ -70,6 +70,11 @@ def _row_numbers(start: int, count: int, skipped: set[int]) -> np.ndarray:
     return span[:count]
 
 
+def arrow_encoding(encoding: str) -> str:
+    """pyarrow transcodes through Python codecs unless told exactly "utf8"; UTF-8 and ASCII need no transcoding."""
+    return "utf8" if encoding.lower().replace("_", "-") in ("utf-8", "utf8", "ascii", "us-ascii") else encoding
+
+
 def stream_batches(
     path: Path, n_columns: int, encoding: str, dialect: CsvDialect, block_size: int = BLOCK_SIZE
 ) -> Iterator[Batch]:
@@ -79,7 +84,11 @@ def stream_batches(
     reader = pv.open_csv(
         path,
         read_options=pv.ReadOptions(
-            column_names=names, skip_rows=1, use_threads=False, block_size=block_size, encoding=encoding
+            column_names=names,
+            skip_rows=1,
+            use_threads=False,
+            block_size=block_size,
+            encoding=arrow_encoding(encoding),
         ),
         parse_options=pv.ParseOptions(
             delimiter=dialect.delimiter,

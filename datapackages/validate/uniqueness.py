@@ -18,22 +18,27 @@ class SeenKeys:
         self._runs: list[tuple[np.ndarray, np.ndarray]] = []
         self._latest: dict[int, int] = {}
 
-    def _find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        found = np.zeros(len(keys), dtype=bool)
-        rows = np.zeros(len(keys), dtype=np.int64)
+    def _find(self, keys: np.ndarray, order: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Look keys up in every run; queries go in sorted order, which keeps memory access local."""
+        sorted_keys = keys[order]
+        found_sorted = np.zeros(len(keys), dtype=bool)
+        rows_sorted = np.zeros(len(keys), dtype=np.int64)
         for run_keys, run_rows in self._runs:
-            index = np.searchsorted(run_keys, keys).clip(max=len(run_keys) - 1)
-            hit = run_keys[index] == keys
-            found |= hit
-            rows[hit] = run_rows[index[hit]]
+            index = np.searchsorted(run_keys, sorted_keys).clip(max=len(run_keys) - 1)
+            hit = run_keys[index] == sorted_keys
+            found_sorted |= hit
+            rows_sorted[hit] = run_rows[index[hit]]
+        found = np.empty_like(found_sorted)
+        rows = np.empty_like(rows_sorted)
+        found[order], rows[order] = found_sorted, rows_sorted
         return found, rows
 
     def check(self, keys: np.ndarray, row_numbers: np.ndarray) -> dict[int, int]:
         """Record keys (in row order) and return {row number: earlier row number} for repeats."""
         if not len(keys):
             return {}
-        found, first_rows = self._find(keys)
         order = np.argsort(keys, kind="stable")
+        found, first_rows = self._find(keys, order)
         sorted_keys = keys[order]
         same = sorted_keys[1:] == sorted_keys[:-1]
         repeated = np.zeros(len(keys), dtype=bool)
@@ -61,9 +66,19 @@ class SeenKeys:
         self._runs.append((keys[order], rows[order]))
         while len(self._runs) > 1 and len(self._runs[-1][0]) * 2 >= len(self._runs[-2][0]):
             (k2, r2), (k1, r1) = self._runs.pop(), self._runs.pop()
-            keys_all, rows_all = np.concatenate([k1, k2]), np.concatenate([r1, r2])
-            order = np.argsort(keys_all, kind="stable")
-            self._runs.append((keys_all[order], rows_all[order]))
+            self._runs.append(_merge_sorted(k1, r1, k2, r2))
+
+
+def _merge_sorted(k1: np.ndarray, r1: np.ndarray, k2: np.ndarray, r2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Merge two sorted runs in linear time (keys are distinct across runs)."""
+    positions = np.searchsorted(k1, k2) + np.arange(len(k2))
+    keys = np.empty(len(k1) + len(k2), dtype=k1.dtype)
+    rows = np.empty(len(keys), dtype=r1.dtype)
+    mask = np.ones(len(keys), dtype=bool)
+    mask[positions] = False
+    keys[positions], rows[positions] = k2, r2
+    keys[mask], rows[mask] = k1, r1
+    return keys, rows
 
 
 def combine_keys(parts: list[np.ndarray]) -> np.ndarray:
