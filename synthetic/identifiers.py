@@ -93,7 +93,8 @@ def _shape(value: str) -> str:
 def _template(values: pd.Series) -> list[str]:
     """Per position: the letter or symbol every id shares there (a fixed prefix like 'INC'), else its class;
     digits always vary, so leading zeros of a short real range do not shrink the space of fresh ids."""
-    chars = np.array([list(v) for v in values])
+    width = len(values.iloc[0])
+    chars = np.array(values.tolist(), dtype=f"<U{width}").view("<U1").reshape(-1, width)
     out = []
     for pos in range(chars.shape[1]):
         column = chars[:, pos]
@@ -102,39 +103,64 @@ def _template(values: pd.Series) -> list[str]:
     return out
 
 
-def _fill_shape(template: list[str], rng: np.random.Generator) -> str:
-    return "".join(t[1:] if t.startswith("=") else str(rng.choice(list(_CLASSES.get(t, t)))) for t in template)
+def _fill_templates(template: list[str], n: int, rng: np.random.Generator) -> np.ndarray:
+    """n fresh strings following one template, drawn column by column (vectorised)."""
+    columns = []
+    for token in template:
+        if token.startswith("="):
+            columns.append(np.full(n, token[1:], dtype="<U1"))
+        else:
+            alphabet = np.array(list(_CLASSES.get(token, token)), dtype="<U1")
+            columns.append(alphabet[rng.integers(0, alphabet.size, n)])
+    chars = np.ascontiguousarray(np.stack(columns, axis=1))
+    return chars.view(f"<U{len(template)}").ravel().astype(object)
 
 
-def _fresh_strings(plan: IdentifierPlan, n: int, rng: np.random.Generator) -> list[str]:
-    spec, out, seen = plan.spec, [], set()
-    pattern = re.compile(spec.pattern) if spec.pattern else None
-    while len(out) < n:
-        value = _one_fresh_string(plan, rng)
-        if pattern is not None and not pattern.fullmatch(value):
-            raise SchemaError(
-                f"field {spec.name!r}: cannot generate ids matching pattern {spec.pattern!r} from the "
-                "ids' shape; "
-                "set format uuid or make the pattern describe the real ids"
-            )
-        if value in seen or plan.is_real(value):
-            continue
-        seen.add(value)
-        out.append(value)
+def _hex_tokens(n: int, width: int, rng: np.random.Generator) -> list[str]:
+    text = rng.bytes(n * width // 2 + 1).hex()
+    return [text[i * width : (i + 1) * width] for i in range(n)]
+
+
+def _candidate_strings(plan: IdentifierPlan, n: int, rng: np.random.Generator) -> np.ndarray:
+    fmt = plan.spec.format
+    if fmt == "uuid":
+        return np.array([f"{t[:8]}-{t[8:12]}-4{t[13:16]}-a{t[17:20]}-{t[20:32]}" for t in _hex_tokens(n, 32, rng)])
+    if fmt == "email":
+        return np.array([f"person-{t}@example.invalid" for t in _hex_tokens(n, 12, rng)])
+    if fmt == "uri":
+        return np.array([f"https://example.invalid/{t}" for t in _hex_tokens(n, 16, rng)])
+    templates = plan.shapes or [list("AAdddddd")]
+    which = rng.integers(0, len(templates), n)
+    out = np.empty(n, dtype=object)
+    for i, template in enumerate(templates):
+        chosen = np.nonzero(which == i)[0]
+        out[chosen] = _fill_templates(template, chosen.size, rng)
     return out
 
 
-def _one_fresh_string(plan: IdentifierPlan, rng: np.random.Generator) -> str:
-    token = rng.bytes(16).hex()
-    fmt = plan.spec.format
-    if fmt == "uuid":
-        return f"{token[:8]}-{token[8:12]}-4{token[13:16]}-a{token[17:20]}-{token[20:32]}"
-    if fmt == "email":
-        return f"person-{token[:12]}@example.invalid"
-    if fmt == "uri":
-        return f"https://example.invalid/{token[:16]}"
-    shape = plan.shapes[int(rng.integers(len(plan.shapes)))] if plan.shapes else list("AAdddddd")
-    return _fill_shape(shape, rng)
+def _fresh_strings(plan: IdentifierPlan, n: int, rng: np.random.Generator) -> list[str]:
+    """Unique fresh ids, none equal to a real one; raises if the template cannot satisfy the pattern."""
+    spec = plan.spec
+    pattern = re.compile(spec.pattern) if spec.pattern else None
+    kept: list[str] = []
+    seen: set[str] = set()
+    for _ in range(20):
+        need = n - len(kept)
+        if need <= 0:
+            break
+        for value in _candidate_strings(plan, int(need * 1.05) + 5, rng):
+            if pattern is not None and not pattern.fullmatch(value):
+                raise SchemaError(
+                    f"field {spec.name!r}: cannot generate ids matching pattern {spec.pattern!r} from the "
+                    "ids' shape; set format uuid or make the pattern describe the real ids"
+                )
+            if value in seen or plan.is_real(value):
+                continue
+            seen.add(value)
+            kept.append(value)
+    if len(kept) < n:
+        raise SchemaError(f"field {spec.name!r}: the ids' shape leaves too few fresh values for {n} rows")
+    return kept[:n]
 
 
 def _unique_numbers(plan: IdentifierPlan, n: int, rng: np.random.Generator, low: int, high: int) -> np.ndarray:
@@ -165,5 +191,5 @@ def _pseudonymous_keys(plan: IdentifierPlan, n: int, rng: np.random.Generator) -
     while sizes.sum() < n:
         sizes = np.concatenate([sizes, rng.choice(plan.repeat_counts, size=10, p=plan.repeat_probs)])
     key_ids = np.repeat(np.arange(sizes.size), sizes)[:n]
-    labels = np.array([f"K{rng.bytes(6).hex()}" for _ in range(sizes.size)], dtype=object)
+    labels = np.array([f"K{t}" for t in _hex_tokens(sizes.size, 12, rng)], dtype=object)
     return labels[rng.permutation(key_ids)]

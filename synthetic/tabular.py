@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from synthetic.fields.base import missing_mask
+from synthetic.fields.base import clean_text
 from synthetic.schema import FieldSpec, TableSpec
 
 NUMERIC_TYPES = ("number", "integer", "year", "date", "datetime")
@@ -33,10 +33,7 @@ def numeric_values(column: pd.Series, spec: FieldSpec) -> np.ndarray:
 
 def category_values(column: pd.Series) -> pd.Series:
     """Categories as stripped strings, missing as None (so it counts as a category where metrics want it)."""
-    missing = missing_mask(column)
-    out = column.astype("string").str.strip().astype(object)
-    out[missing.to_numpy()] = None
-    return out.reset_index(drop=True)
+    return clean_text(column).reset_index(drop=True)
 
 
 def _boolean_labels(column: pd.Series, spec: FieldSpec) -> pd.Series:

@@ -7,16 +7,14 @@ import re
 import numpy as np
 import pandas as pd
 
-from synthetic.fields.base import FieldCodec, missing_mask
+from synthetic.fields.base import FieldCodec, clean_text
 
 
 class StringCodec(FieldCodec):
     kind = "categorical"
 
     def parse(self, column: pd.Series) -> pd.Series:
-        missing = missing_mask(column)
-        values = column.astype("string").str.strip().astype(object)
-        values[missing.to_numpy()] = None
+        values = clean_text(column)
         if self.spec.enum is not None:
             allowed = {str(v) for v in self.spec.enum}
             bad = values.notna() & ~values.isin(allowed)
