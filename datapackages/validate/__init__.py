@@ -18,7 +18,7 @@ from frictionless import Resource, Schema, errors
 
 from ..schemas import load_schema
 from .engine import TableValidator
-from .reader import BLOCK_SIZE, CsvDialect, stream_batches
+from .reader import BLOCK_SIZE, ROWS_PER_BATCH, CsvDialect, stream_batches
 
 __all__ = ["validate_file", "frictionless_report"]
 
@@ -110,13 +110,16 @@ def validate_file(
     hash: str | None = None,
     bytes: int | None = None,
     block_size: int = BLOCK_SIZE,
+    batch_rows: int = ROWS_PER_BATCH,
     engine_info: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Validate one CSV file; return a report dict shaped (and decided) like ``frictionless validate --json``.
 
     ``schema`` is a Table Schema dict, a registered standard schema name, or a path to a schema JSON file.
     ``hash`` (``sha256:<hex>`` or an md5 hex) and ``bytes`` are the expected values a datapackage states.
-    ``engine_info``, when given, is filled with which engine answered (``fast`` or ``frictionless``) and why.
+    ``block_size`` (bytes pyarrow parses at a time) and ``batch_rows`` (rows checked together) trade memory
+    for per-batch overhead. ``engine_info``, when given, is filled with which engine answered (``fast`` or
+    ``frictionless``) and why.
     """
     info = engine_info if engine_info is not None else {}
     started = time.perf_counter()
@@ -139,14 +142,14 @@ def validate_file(
         return frictionless_report(path, descriptor, limit_errors=limit_errors, **options)
     try:
         info.update(engine="fast", reason="")
-        return _validate_fast(resource, plan, header_errors, limit_errors, block_size, started)
+        return _validate_fast(resource, plan, header_errors, limit_errors, (block_size, batch_rows), started)
     except (UnicodeDecodeError, OSError, ValueError, RuntimeError) as error:
         info.update(engine="frictionless", reason=f"stream failed: {error}")
         # pyarrow raises ArrowInvalid (a ValueError) on undecodable text; frictionless reports it its own way.
         return frictionless_report(path, descriptor, limit_errors=limit_errors, **options)
 
 
-def _validate_fast(resource, plan, header_errors, limit_errors, block_size, started) -> dict[str, Any]:
+def _validate_fast(resource, plan, header_errors, limit_errors, sizes, started) -> dict[str, Any]:
     dialect, encoding = plan
     path = Path(resource.normpath)
     # A sample detected as ASCII lets frictionless fail on later non-ASCII bytes; we parse as UTF-8, so check.
@@ -154,7 +157,7 @@ def _validate_fast(resource, plan, header_errors, limit_errors, block_size, star
     hasher = _Hasher(path, check_ascii=declared_ascii)
     hasher.start()
     validator = TableValidator(resource.schema, limit_errors, header_errors)
-    for batch in stream_batches(path, len(resource.labels), encoding, dialect, block_size):
+    for batch in stream_batches(path, len(resource.labels), encoding, dialect, *sizes):
         if not validator.process(batch):
             break
     hasher.join()

@@ -16,7 +16,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pv
 
-BLOCK_SIZE = 8 << 20
+# pyarrow reads ahead several blocks whatever we consume, so small blocks bound memory; we then group
+# blocks into batches of about ROWS_PER_BATCH rows so that per-batch overhead stays small.
+BLOCK_SIZE = 1 << 20
+ROWS_PER_BATCH = 1 << 16
 
 
 @dataclass
@@ -76,9 +79,34 @@ def arrow_encoding(encoding: str) -> str:
 
 
 def stream_batches(
-    path: Path, n_columns: int, encoding: str, dialect: CsvDialect, block_size: int = BLOCK_SIZE
+    path: Path,
+    n_columns: int,
+    encoding: str,
+    dialect: CsvDialect,
+    block_size: int = BLOCK_SIZE,
+    rows_per_batch: int = ROWS_PER_BATCH,
 ) -> Iterator[Batch]:
-    """Yield batches in file order; ragged rows ride on the batch whose rows follow them."""
+    """Yield batches of about ``rows_per_batch`` rows in file order, each with the ragged rows among them."""
+    pending: list[Batch] = []
+    for batch in _blocks(path, n_columns, encoding, dialect, block_size):
+        pending.append(batch)
+        if sum(len(b.row_numbers) for b in pending) >= rows_per_batch:
+            yield _join(pending)
+            pending = []
+    if pending:
+        yield _join(pending)
+
+
+def _join(batches: list[Batch]) -> Batch:
+    if len(batches) == 1:
+        return batches[0]
+    columns = [pa.concat_arrays([b.columns[i] for b in batches]) for i in range(len(batches[0].columns))]
+    numbers = np.concatenate([b.row_numbers for b in batches])
+    return Batch(columns, numbers, [r for b in batches for r in b.ragged])
+
+
+def _blocks(path: Path, n_columns: int, encoding: str, dialect: CsvDialect, block_size: int) -> Iterator[Batch]:
+    """One batch per pyarrow block; ragged rows ride on the batch whose rows follow them."""
     names = [f"c{i}" for i in range(n_columns)]
     collector = RaggedRowCollector(dialect)
     reader = pv.open_csv(
@@ -116,7 +144,9 @@ def stream_batches(
         ragged = [(n, collector.parse(t)) for n, t in collector.pending if n < last]
         collector.pending = [(n, t) for n, t in collector.pending if n >= last]
         next_row = max([last + 1, *(n + 1 for n, _ in ragged)])
-        yield Batch(list(record_batch.columns), numbers, ragged)
+        yield Batch(
+            [c if isinstance(c, pa.Array) else c.combine_chunks() for c in record_batch.columns], numbers, ragged
+        )
     tail = [(n, collector.parse(t)) for n, t in collector.pending]
     if tail:
         yield Batch([pa.array([], pa.string()) for _ in names], np.array([], dtype=np.int64), tail)

@@ -96,7 +96,7 @@ def test_many_batches_with_ragged_and_multiline_rows(tmp_path):
     case.rows = rows
     path = tmp_path / "batches.csv"
     path.write_bytes(case.to_bytes())
-    ours = validate_file(path, MIXED_SCHEMA, limit_errors=100000, block_size=4096)
+    ours = validate_file(path, MIXED_SCHEMA, limit_errors=100000, block_size=4096, batch_rows=150)
     theirs = frictionless_report(path, MIXED_SCHEMA, limit_errors=100000)
     assert len(error_keys(theirs)) > 50
     assert facts(ours) == facts(theirs)
