@@ -1,0 +1,136 @@
+"""Unit behaviour of the fast validator: keys, limits, hashes, fallbacks and the report shape."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+from decimal import Decimal
+
+import numpy as np
+import pyarrow as pa
+import pytest
+from dp_compare import error_keys, facts
+from frictionless import Schema
+
+from datapackages.validate import frictionless_report, validate_file
+from datapackages.validate.columns import CHECKERS, python_key, string_keys
+from datapackages.validate.uniqueness import SeenKeys, combine_keys
+
+SCHEMA = {
+    "fields": [
+        {"name": "id", "type": "integer", "constraints": {"unique": True}},
+        {"name": "when", "type": "date"},
+        {"name": "amount", "type": "number", "constraints": {"minimum": 0}},
+    ],
+    "primaryKey": ["id"],
+}
+
+
+def _write(tmp_path, text: str, name: str = "data.csv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_report_has_frictionless_shape_and_hashes(tmp_path):
+    path = _write(tmp_path, "id,when,amount\n1,2020-01-01,5\n2,2020-02-30,-1\n")
+    report = validate_file(path, SCHEMA)
+    assert set(report) == {"valid", "stats", "warnings", "errors", "tasks"}
+    task = report["tasks"][0]
+    assert task["stats"]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert task["stats"]["bytes"] == path.stat().st_size
+    assert error_keys(report) == [("type-error", 3, 2), ("constraint-error", 3, 3)]
+    assert task["errors"][0]["message"].startswith('Type error in the cell "2020-02-30" in row "3"')
+
+
+def test_stops_at_limit_like_frictionless(tmp_path):
+    path = _write(tmp_path, "id,when,amount\n" + "".join(f"x{i},2020-01-01,1\n" for i in range(50)))
+    ours = validate_file(path, SCHEMA, limit_errors=7)
+    assert len(ours["tasks"][0]["errors"]) == 7
+    assert ours["tasks"][0]["warnings"] == ["reached error limit: 7"]
+    assert facts(ours) == facts(frictionless_report(path, SCHEMA, limit_errors=7))
+
+
+def test_header_errors_reaching_the_limit_stop_after_the_first_row(tmp_path):
+    path = _write(tmp_path, "a,b,c\n1,2020-01-01,1\n2,2020-01-01,1\n")
+    ours = validate_file(path, SCHEMA, limit_errors=2)
+    assert ours["tasks"][0]["stats"]["rows"] == 1
+    assert facts(ours) == facts(frictionless_report(path, SCHEMA, limit_errors=2))
+
+
+def test_expected_hash_and_bytes(tmp_path):
+    path = _write(tmp_path, "id,when,amount\n1,2020-01-01,5\n")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert validate_file(path, SCHEMA, hash=f"sha256:{digest}", bytes=path.stat().st_size)["valid"]
+    wrong = validate_file(path, SCHEMA, hash="sha256:" + "0" * 64, bytes=3)
+    assert [e["type"] for e in wrong["tasks"][0]["errors"]] == ["hash-count", "byte-count"]
+
+
+def test_foreign_keys_fall_back_to_frictionless(tmp_path):
+    path = _write(tmp_path, "id,parent\n1,\n2,1\n3,9\n")
+    schema = {
+        "fields": [{"name": "id", "type": "integer"}, {"name": "parent", "type": "integer"}],
+        "foreignKeys": [{"fields": ["parent"], "reference": {"resource": "", "fields": ["id"]}}],
+    }
+    info: dict = {}
+    ours = validate_file(path, schema, engine_info=info)
+    assert info == {"engine": "frictionless", "reason": "foreign keys"}
+    assert error_keys(ours) == [("foreign-key", 4, None)]
+
+
+def test_missing_file_is_reported_not_raised(tmp_path):
+    report = validate_file(tmp_path / "absent.csv", SCHEMA)
+    assert not report["valid"]
+    assert report["tasks"][0]["errors"][0]["type"] == "scheme-error"
+
+
+def test_standard_schema_by_name(tmp_path):
+    path = _write(
+        tmp_path,
+        "lsoa_code,lsoa_name,ward_code,ward_name,local_authority_code,local_authority_name,"
+        "imd_rank,imd_decile\nE01013358,York 001A,E05010811,Haxby,E06000014,York,20000,7\n",
+    )
+    assert validate_file(path, "lsoa-geography")["valid"]
+
+
+@pytest.mark.parametrize(
+    ("type_", "cells"),
+    [
+        ("integer", ["1", "-7", "007", " 5", "+5", "1.0", "x", "", "99999999999999999999", "٣"]),
+        ("number", ["1", "-1.5", ".5", "5.", "1e3", "nan", "Infinity", "1,5", "", "x"]),
+        ("date", ["2020-01-01", "2020-02-30", "2020-2-3", "0000-01-01", "2020-01-01T00:00:00", ""]),
+        ("datetime", ["2020-01-01T10:00:00", "2020-01-01T24:00:00", "2020-01-01T10:00:00Z", "2020-01-01"]),
+        ("boolean", ["true", "False", "1", "yes", ""]),
+        ("year", ["2020", "0000", "20201", "x"]),
+        ("string", ["a", "", "é"]),
+    ],
+)
+def test_checkers_only_prove_what_frictionless_accepts(type_, cells):
+    """A vectorised checker may leave a cell unproven, but must never prove a cell frictionless rejects."""
+    field = Schema.from_descriptor({"fields": [{"name": "f", "type": type_}]}).fields[0]
+    raw = pa.array(cells, pa.string())
+    missing = np.array([c == "" for c in cells])
+    checked = CHECKERS[type_](field, raw, missing)
+    for cell, ok in zip(cells, checked.ok, strict=True):
+        if ok:
+            value, notes = field.read_cell(cell)
+            assert not notes and value is not None, cell
+            if checked.keys is not None:
+                index = cells.index(cell)
+                assert int(checked.keys[index]) == python_key(value), cell
+
+
+def test_python_keys_match_vectorised_keys():
+    assert python_key("abc") == int(string_keys(pa.array(["abc"]))[0])
+    assert python_key(5) != python_key(6)
+    assert python_key(date(2020, 1, 2)) == python_key(date(2020, 1, 2))
+    assert python_key(Decimal("1.0")) == python_key(Decimal("1"))
+    assert python_key(datetime(2020, 1, 1, 10)) != python_key(datetime(2020, 1, 1, 11))
+
+
+def test_seen_keys_names_the_latest_earlier_row():
+    seen = SeenKeys()
+    assert seen.check(np.array([1, 2, 1], dtype=np.uint64), np.array([2, 3, 4])) == {4: 2}
+    assert seen.check(np.array([1, 3, 2], dtype=np.uint64), np.array([5, 6, 7])) == {5: 4, 7: 3}
+    combined = combine_keys([np.array([1, 2], dtype=np.uint64), np.array([2, 1], dtype=np.uint64)])
+    assert combined[0] != combined[1]
