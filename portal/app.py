@@ -29,13 +29,13 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fla
     app.wsgi_app = CollapseLeadingSlashes(app.wsgi_app)  # type: ignore[method-assign]
     app.teardown_appcontext(close_db_session)
 
-    from portal import api, downloads, pages
+    from portal import api, downloads, web
 
     app.register_blueprint(api.bp)
     app.register_blueprint(downloads.bp)
-    app.register_blueprint(pages.bp)
     _register_error_handlers(app)
     app.after_request(_security_headers)
+    web.register(app)  # after _security_headers, so the pages' stricter headers are set first
     return app
 
 
