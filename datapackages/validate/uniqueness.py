@@ -37,7 +37,9 @@ class SeenKeys:
         """Record keys (in row order) and return {row number: earlier row number} for repeats."""
         if not len(keys):
             return {}
-        order = np.argsort(keys, kind="stable")
+        # Unstable order is fine: which of several equal keys lands in a run does not matter, because every
+        # repeated key is walked below and its latest row is then kept in ``_latest``, which wins.
+        order = np.argsort(keys)
         found, first_rows = self._find(keys, order)
         sorted_keys = keys[order]
         same = sorted_keys[1:] == sorted_keys[:-1]
@@ -55,15 +57,15 @@ class SeenKeys:
             if previous is not None:
                 duplicates[row] = previous
             self._latest[key] = row
-        new = first_in_batch & ~found
-        self._add(keys[new], row_numbers[new])
+        new_sorted = (first_in_batch & ~found)[order]
+        self._add(sorted_keys[new_sorted], row_numbers[order][new_sorted])
         return duplicates
 
     def _add(self, keys: np.ndarray, rows: np.ndarray) -> None:
+        """Add distinct, sorted keys not seen before."""
         if not len(keys):
             return
-        order = np.argsort(keys)
-        self._runs.append((keys[order], rows[order]))
+        self._runs.append((keys, rows))
         while len(self._runs) > 1 and len(self._runs[-1][0]) * 2 >= len(self._runs[-2][0]):
             (k2, r2), (k1, r1) = self._runs.pop(), self._runs.pop()
             self._runs.append(_merge_sorted(k1, r1, k2, r2))
