@@ -18,7 +18,7 @@ from frictionless import Resource, Schema, errors
 
 from ..schemas import load_schema
 from .engine import TableValidator
-from .reader import BLOCK_SIZE, ROWS_PER_BATCH, CsvDialect, stream_batches
+from .reader import BLOCK_SIZE, ROWS_PER_BATCH, CsvDialect, NeedRowNumbers, stream_batches
 
 __all__ = ["validate_file", "frictionless_report"]
 
@@ -149,6 +149,14 @@ def validate_file(
         return frictionless_report(path, descriptor, limit_errors=limit_errors, **options)
 
 
+def _run(resource, header_errors, limit_errors, path, encoding, dialect, sizes, threads: bool) -> TableValidator:
+    validator = TableValidator(resource.schema, limit_errors, header_errors)
+    for batch in stream_batches(path, len(resource.labels), encoding, dialect, *sizes, threads=threads):
+        if not validator.process(batch):
+            break
+    return validator
+
+
 def _validate_fast(resource, plan, header_errors, limit_errors, sizes, started) -> dict[str, Any]:
     dialect, encoding = plan
     path = Path(resource.normpath)
@@ -156,10 +164,10 @@ def _validate_fast(resource, plan, header_errors, limit_errors, sizes, started) 
     declared_ascii = encoding.lower() in ("ascii", "us-ascii")
     hasher = _Hasher(path, check_ascii=declared_ascii)
     hasher.start()
-    validator = TableValidator(resource.schema, limit_errors, header_errors)
-    for batch in stream_batches(path, len(resource.labels), encoding, dialect, *sizes):
-        if not validator.process(batch):
-            break
+    try:
+        validator = _run(resource, header_errors, limit_errors, path, encoding, dialect, sizes, threads=True)
+    except NeedRowNumbers:
+        validator = _run(resource, header_errors, limit_errors, path, encoding, dialect, sizes, threads=False)
     hasher.join()
     if declared_ascii and not hasher.ascii:
         raise UnicodeDecodeError("ascii", b"", 0, 1, "non-ASCII bytes after an ASCII sample")

@@ -22,6 +22,10 @@ BLOCK_SIZE = 1 << 20
 ROWS_PER_BATCH = 1 << 16
 
 
+class NeedRowNumbers(Exception):
+    """A ragged row turned up while pyarrow parsed with threads, which leaves ragged rows unnumbered."""
+
+
 @dataclass
 class Batch:
     """A slice of the file: string columns of the regular rows, their row numbers, and ragged rows."""
@@ -85,10 +89,14 @@ def stream_batches(
     dialect: CsvDialect,
     block_size: int = BLOCK_SIZE,
     rows_per_batch: int = ROWS_PER_BATCH,
+    threads: bool = False,
 ) -> Iterator[Batch]:
-    """Yield batches of about ``rows_per_batch`` rows in file order, each with the ragged rows among them."""
+    """Yield batches of about ``rows_per_batch`` rows in file order, each with the ragged rows among them.
+
+    With ``threads`` pyarrow parses blocks in parallel but cannot number ragged rows: the first one raises
+    NeedRowNumbers, and the caller starts again without threads."""
     pending: list[Batch] = []
-    for batch in _blocks(path, n_columns, encoding, dialect, block_size):
+    for batch in _blocks(path, n_columns, encoding, dialect, block_size, threads):
         pending.append(batch)
         if sum(len(b.row_numbers) for b in pending) >= rows_per_batch:
             yield _join(pending)
@@ -105,7 +113,9 @@ def _join(batches: list[Batch]) -> Batch:
     return Batch(columns, numbers, [r for b in batches for r in b.ragged])
 
 
-def _blocks(path: Path, n_columns: int, encoding: str, dialect: CsvDialect, block_size: int) -> Iterator[Batch]:
+def _blocks(
+    path: Path, n_columns: int, encoding: str, dialect: CsvDialect, block_size: int, threads: bool
+) -> Iterator[Batch]:
     """One batch per pyarrow block; ragged rows ride on the batch whose rows follow them."""
     names = [f"c{i}" for i in range(n_columns)]
     collector = RaggedRowCollector(dialect)
@@ -114,7 +124,7 @@ def _blocks(path: Path, n_columns: int, encoding: str, dialect: CsvDialect, bloc
         read_options=pv.ReadOptions(
             column_names=names,
             skip_rows=1,
-            use_threads=False,
+            use_threads=threads,
             block_size=block_size,
             encoding=arrow_encoding(encoding),
         ),
@@ -137,7 +147,7 @@ def _blocks(path: Path, n_columns: int, encoding: str, dialect: CsvDialect, bloc
     next_row = 2
     for record_batch in reader:
         if collector.unnumbered:
-            raise RuntimeError("pyarrow did not number a ragged row")
+            raise NeedRowNumbers()
         ragged_numbers = {number for number, _ in collector.pending}
         numbers = _row_numbers(next_row, record_batch.num_rows, ragged_numbers)
         last = int(numbers[-1]) if len(numbers) else next_row - 1
