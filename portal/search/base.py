@@ -1,7 +1,8 @@
 """The search interface and what both database backends share: indexing terms, filters, facets, sorting.
 
 A backend only supplies full-text matching and ranking (FTS5 on SQLite, tsvector on PostgreSQL); the rest is
-plain SQL over ``search_docs`` and ``search_terms``, so both behave the same.
+plain SQL over ``search_docs``, ``search_terms`` and the facet index (:mod:`portal.search.facets`), run as
+one statement per search (:mod:`portal.search.onepass`), so both behave the same.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from portal.errors import SearchQueryError
 from portal.models import Package, SearchDoc, SearchTerm
+from portal.search import onepass
+from portal.search.facets import FACET_FIELDS, FACET_TERMS, facet_pairs, write_facets
 from portal.search.query import And, MatchAll, Node, Not, Or, Range, Term
 
 TEXT_FIELDS = {"text": None, "q": None, "title": "title", "notes": "notes", "tags_text": "tags"}
@@ -84,6 +87,7 @@ class SearchBackend:
         rows = [{"package_id": pkg.id, "field": f, "value": v[:500]} for f, v in package_terms(pkg)]
         if rows:
             session.execute(insert(SearchTerm), rows)
+        write_facets(session, doc.id, facet_pairs([(r["field"], r["value"]) for r in rows]))
         self.index_text(session, doc, package_text(pkg))
 
     def remove(self, session: Session, package_id: str) -> None:
@@ -98,17 +102,34 @@ class SearchBackend:
         fq_nodes = [parse_fq(f) for f in params.fq if f and f.strip()]
         where = and_(visibility_clause(visibility), self.compile(q_node), *(self.compile(n) for n in fq_nodes))
         ranked_text = _positive_text(q_node)
-        count = session.scalar(select(func.count()).select_from(SearchDoc).where(where)) or 0
-        order, sort_used = self._order(params.sort, bool(ranked_text))
-        stmt = select(SearchDoc.package_id).where(where)
-        if ranked_text and any(key == "score" for key, _ in _parse_sort(sort_used)):
-            stmt, score = self.with_rank(stmt, ranked_text)
-            order = [score.desc() if c is None else c for c in order]
-        else:
-            order = [c for c in order if c is not None]
-        ids = list(session.scalars(stmt.order_by(*order, SearchDoc.id).offset(params.start).limit(params.rows)))
-        ids_subquery = select(SearchDoc.package_id).where(where)
-        facets = {f: facet_counts(session, f, ids_subquery, params) for f in params.facet_fields}
+        sort_used = params.sort or ("score desc, metadata_modified desc" if ranked_text else "metadata_modified desc")
+        keys = _parse_sort(sort_used)
+        ranked = bool(ranked_text) and any(key == "score" for key, _ in keys)
+        keys = [(key, direction) for key, direction in keys if key != "score" or ranked]
+        sort_columns = {key: SORT_FIELDS[key].label(key) for key, _ in keys if key != "score"}
+        matches = select(SearchDoc.id.label("doc_id"), SearchDoc.package_id.label("package_id"), *sort_columns.values())
+        matches = matches.where(where)
+        if ranked:
+            matches, score = self.with_rank(matches, ranked_text)
+            matches = matches.add_columns(score.label("score"))
+        indexed = [FIELD_ALIASES.get(f, f) for f in params.facet_fields if FIELD_ALIASES.get(f, f) in FACET_FIELDS]
+        if indexed:
+            matches = matches.add_columns(FACET_TERMS.label("facet_terms"))
+        stmt = onepass.statement(
+            matches,
+            keys,
+            (params.start, params.rows),
+            (indexed, params.facet_limit, params.facet_mincount),
+            self.unnest_numbers,
+        )
+        count, ids, counted = onepass.read(session.execute(stmt))
+        facets = {}
+        for name in params.facet_fields:
+            field_name = FIELD_ALIASES.get(name, name)
+            if field_name in FACET_FIELDS:
+                facets[name] = counted.get(field_name, [])
+            else:
+                facets[name] = facet_counts(session, name, select(SearchDoc.package_id).where(where), params)
         return SearchResult(count, ids, facets, sort_used)
 
     def compile(self, node: Node) -> ColumnElement[bool]:
@@ -139,17 +160,6 @@ class SearchBackend:
             terms = terms.where(SearchTerm.value == term.value)
         return SearchDoc.package_id.in_(terms)
 
-    def _order(self, sort: str | None, has_text: bool) -> tuple[list[Any], str]:
-        sort_used = sort or ("score desc, metadata_modified desc" if has_text else "metadata_modified desc")
-        order: list[Any] = []
-        for key, direction in _parse_sort(sort_used):
-            if key == "score":
-                order.append(None)  # placeholder: filled by the backend's rank when there is text
-                continue
-            column = SORT_FIELDS[key]
-            order.append(column.asc() if direction == "asc" else column.desc())
-        return order, sort_used
-
     # The text half, per database.
     def index_text(self, session: Session, doc: SearchDoc, text: dict[str, str]) -> None:
         raise NotImplementedError
@@ -161,6 +171,10 @@ class SearchBackend:
         raise NotImplementedError
 
     def with_rank(self, stmt: Any, terms: list[Term]) -> tuple[Any, Any]:
+        raise NotImplementedError
+
+    def unnest_numbers(self, column: Any) -> tuple[Any, Any]:
+        """A FROM item listing the numbers in the facet array ``column``, and its number column."""
         raise NotImplementedError
 
 

@@ -6,10 +6,12 @@ import re
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, literal, literal_column, text
+from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.orm import Session
 
 from portal.models import SearchDoc
-from portal.search.base import SearchBackend
+from portal.search.base import FIELD_ALIASES, SearchBackend
+from portal.search.facets import FACET_FIELDS, FACET_TERMS, value_number
 from portal.search.query import Term
 
 TSV = literal_column("search_docs.tsv")
@@ -60,3 +62,14 @@ class PostgresSearch(SearchBackend):
         if query is None:
             return stmt, literal_column("0")
         return stmt, func.ts_rank_cd(TSV, query)
+
+    def term_clause(self, term: Term) -> ColumnElement[bool]:
+        """Exact filters on the facet fields use the GIN-indexed value numbers instead of ``search_terms``."""
+        name = FIELD_ALIASES.get(term.field or "", term.field)
+        if name in FACET_FIELDS and term.kind in ("word", "phrase"):
+            return FACET_TERMS.op("@>", is_comparison=True)(array([value_number(name, term.value)]))
+        return super().term_clause(term)
+
+    def unnest_numbers(self, column: Any) -> tuple[Any, Any]:
+        values = func.unnest(column).table_valued("vid").render_derived(name="facet_values")
+        return values, values.c.vid

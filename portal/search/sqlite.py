@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, literal_column, select, table, text
+from sqlalchemy import ColumnElement, bindparam, func, literal_column, select, table, text
 from sqlalchemy.orm import Session
 
 from portal.models import SearchDoc
@@ -72,3 +72,7 @@ class SQLiteSearch(SearchBackend):
             .subquery()
         )
         return stmt.join(ranked, ranked.c.rid == SearchDoc.id), ranked.c.score
+
+    def unnest_numbers(self, column: Any) -> tuple[Any, Any]:
+        values = func.json_each(column).table_valued("value").alias("facet_values")
+        return values, values.c.value
