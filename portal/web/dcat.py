@@ -63,7 +63,7 @@ def catalog_graph(packages: list[dict[str, Any]], base: str, total: int, page: i
         "Open data published by the councils, police, fire and rescue service and NHS of North Yorkshire and York.",
         lang="en")))  # fmt: skip
     g.add((cat, DCTERMS.publisher, _agent(g, URIRef(f"{base}/#partners"), "North Yorkshire and York partners")))
-    g.add((cat, FOAF.homepage, URIRef(f"{base}/")))
+    g.add((cat, FOAF.homepage, _typed(g, f"{base}/", FOAF.Document)))
     g.add((cat, DCTERMS.language, _typed(g, EU + "language/ENG", DCTERMS.LinguisticSystem)))
     for pkg in packages:
         g.add((cat, DCAT.dataset, add_dataset(g, pkg, base)))

@@ -9,6 +9,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable("image")
+_md_text = MarkdownIt("commonmark", {"html": True, "linkify": False})  # raw HTML parsed, so nh3 can drop it
 
 TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "code", "pre", "blockquote", "h2", "h3", "h4"}
 CLASSES = {
@@ -51,6 +52,6 @@ def plain_text(text: str | None, limit: int = 300) -> str:
     """Markdown stripped to text, for summaries, feeds and JSON-LD descriptions."""
     if not text:
         return ""
-    flat = nh3.clean(_md.render(str(text)), tags=set())
+    flat = nh3.clean(_md_text.render(str(text)), tags=set())
     flat = " ".join(unescape(flat).split())
     return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + "…"
