@@ -132,7 +132,7 @@ POLICE_SCHEMA = {
 
 LFB_FIELDS = {
     "IncidentNumber": {"type": "string", "constraints": {"unique": True}},
-    "DateTimeOfCall": {"type": "datetime", "format": "%d/%m/%Y %H:%M"},
+    "DateTimeOfCall": {"type": "datetime", "format": "%Y/%m/%d %H:%M"},
     "CalYear": {"type": "year"},
     "PumpCount": {"type": "integer", "constraints": {"minimum": 1}},
     "PumpHoursTotal": {"type": "integer"},
