@@ -53,8 +53,8 @@ def main() -> None:
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="Model file to write.")
 @click.option("--seed", default=0, show_default=True, type=int)
 @click.option("--k", default=10, show_default=True, type=int, help="Rare-category threshold.")
-@click.option("--min-leaf", default=25, show_default=True, type=int)
-def fit_command(data: str, schema_path: str, out: str, seed: int, k: int, min_leaf: int) -> None:
+@click.option("--min-leaf", default=None, type=int, help="Smallest leaf (default: rows/250, within 25-100).")
+def fit_command(data: str, schema_path: str, out: str, seed: int, k: int, min_leaf: int | None) -> None:
     """Learn a model from DATA (CSV) described by a Table Schema."""
     schema = _schema(schema_path)
     try:

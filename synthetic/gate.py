@@ -48,6 +48,7 @@ class GateSettings:
     zero_distance_margin: float = 0.01
     close_share_limit: float = 0.08
     n_attacks: int = 1000
+    attack_rows: int = 50_000
     seed: int = 0
 
 
@@ -173,8 +174,13 @@ def _released_granularity(train, hold, synth, numeric, categorical, k: int):
 
 
 def _attack_risks(train, hold, synth, table, settings, rng, result) -> None:
+    """Attacks on at most ``attack_rows`` rows of each frame (a random sample), as their cost is quadratic."""
     numeric, categorical = _kinds(table)
     n = settings.n_attacks
+    cap = settings.attack_rows
+    train, hold, synth = (
+        f.sample(cap, random_state=int(rng.integers(2**31))) if len(f) > cap else f for f in (train, hold, synth)
+    )
     found = [risks.singling_out(train, hold, synth, numeric, categorical, rng, n_attacks=n)]
     qis = table.quasi_identifiers
     others = [f.name for f in comparable_fields(table) if f.name not in qis and f.disclosure != "sensitive"]

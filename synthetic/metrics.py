@@ -14,9 +14,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy.stats import ks_2samp
+from scipy.stats.contingency import association
 
 from synthetic.schema import TableSpec, parse_schema
 from synthetic.tabular import aligned, comparable_fields, is_numeric
+
+CORRELATION_THRESHOLD = 0.5
+ASSOCIATION_THRESHOLD = 0.3
 
 
 def ks_complement(real: np.ndarray, synth: np.ndarray) -> float:
@@ -36,13 +40,23 @@ def tv_complement(real: pd.Series, synth: pd.Series) -> float:
     return 1.0 - 0.5 * float(np.abs(p - q).sum())
 
 
-def correlation_similarity(real: pd.DataFrame, synth: pd.DataFrame) -> float:
-    r, s = real.dropna(), synth.dropna()
-    if len(r) < 2 or len(s) < 2 or r.std().min() == 0 or s.std().min() == 0:
+def _pearson(frame: pd.DataFrame) -> float:
+    f = frame.dropna()
+    if len(f) < 2 or f.std().min() == 0:
         return float("nan")
-    r_corr = np.corrcoef(r.iloc[:, 0], r.iloc[:, 1])[0, 1]
-    s_corr = np.corrcoef(s.iloc[:, 0], s.iloc[:, 1])[0, 1]
-    return 1.0 - abs(r_corr - s_corr) / 2.0
+    return float(np.corrcoef(f.iloc[:, 0], f.iloc[:, 1])[0, 1])
+
+
+def correlation_similarity(real: pd.DataFrame, synth: pd.DataFrame) -> float:
+    return 1.0 - abs(_pearson(real) - _pearson(synth)) / 2.0
+
+
+def cramers_v(real: pd.DataFrame) -> float:
+    """Association of two (binned) columns in the real data, missing kept as a category."""
+    table = real.groupby(list(real.columns), dropna=False).size().unstack(fill_value=0)
+    if table.to_numpy().sum() == 0 or min(table.shape) < 2:
+        return float("nan")
+    return float(association(table.to_numpy(), method="cramer"))
 
 
 def contingency_similarity(real: pd.DataFrame, synth: pd.DataFrame) -> float:
@@ -88,11 +102,20 @@ def pair_trends(real: pd.DataFrame, synth: pd.DataFrame, table: TableSpec) -> di
         pair = [a.name, b.name]
         if is_numeric(a) and is_numeric(b):
             score, metric = correlation_similarity(real[pair], synth[pair]), "CorrelationSimilarity"
+            strength = abs(_pearson(real[pair]))
+            related = bool(strength > CORRELATION_THRESHOLD)
         else:
             r = pd.DataFrame({a.name: binned_real[a.name], b.name: binned_real[b.name]})
             s = pd.DataFrame({a.name: binned_synth[a.name], b.name: binned_synth[b.name]})
             score, metric = contingency_similarity(r, s), "ContingencySimilarity"
-        trends[f"{a.name} | {b.name}"] = {"metric": metric, "score": score}
+            strength = cramers_v(r)
+            related = bool(strength > ASSOCIATION_THRESHOLD)
+        trends[f"{a.name} | {b.name}"] = {
+            "metric": metric,
+            "score": score,
+            "real_strength": strength,
+            "related": related,
+        }
     return trends
 
 
@@ -103,12 +126,16 @@ def quality(real: pd.DataFrame, synth: pd.DataFrame, schema: dict[str, Any] | Ta
     shapes = column_shapes(real_n, synth_n, table)
     trends = pair_trends(real_n, synth_n, table)
     shape_mean = float(np.nanmean([v["score"] for v in shapes.values()])) if shapes else float("nan")
-    trend_mean = float(np.nanmean([v["score"] for v in trends.values()])) if trends else float("nan")
+    all_pairs = float(np.nanmean([v["score"] for v in trends.values()])) if trends else float("nan")
+    related = [v["score"] for v in trends.values() if v["related"]]
+    trend_mean = float(np.nanmean(related)) if related else all_pairs
     overall = float(np.nanmean([shape_mean, trend_mean]))
     return {
         "overall": overall,
         "column_shapes": shape_mean,
         "pair_trends": trend_mean,
+        "pair_trends_all_pairs": all_pairs,
+        "related_pairs": len(related),
         "columns": shapes,
         "pairs": trends,
     }

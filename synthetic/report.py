@@ -139,7 +139,9 @@ def _fidelity(fidelity: dict[str, Any]) -> str:
     return (
         "<h2>Fidelity</h2>"
         f"<p>Overall quality {_fmt(fidelity['overall'])}: column shapes {_fmt(fidelity['column_shapes'])}, "
-        f"pair trends {_fmt(fidelity['pair_trends'])} (as SDMetrics defines them; 1 is identical).</p>"
+        f"pair trends {_fmt(fidelity['pair_trends'])} over the {_fmt(fidelity['related_pairs'])} pairs related in "
+        f"the real data ({_fmt(fidelity['pair_trends_all_pairs'])} over all pairs), as SDMetrics defines them; "
+        "1 is identical.</p>"
         + bar_chart(columns, title="Column shape similarity", description=_describe(columns))
         + _table(
             ["column", "metric", "score"],

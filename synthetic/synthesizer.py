@@ -104,7 +104,7 @@ def fit(
     *,
     seed: int,
     k: int = 10,
-    min_leaf: int = 25,
+    min_leaf: int | None = None,
     qi_k: int = 2,
     min_gain: float = 1e-3,
     order: list[str] | None = None,
@@ -113,12 +113,15 @@ def fit(
     """Learn a synthesiser from real rows described by a Table Schema dict.
 
     k: categories with fewer rows are merged or suppressed and numeric extremes capped before fitting.
-    min_leaf: smallest group of real rows a synthetic value may be drawn from.
+    min_leaf: smallest group of real rows a synthetic value may be drawn from (default: one 250th of the
+        rows, at least 25 and at most 100).
     qi_k: synthetic rows may not reproduce a quasi-identifier combination held by fewer real rows.
     min_gain: a tree split must cut the column's impurity by this share of its total, so trees do not learn
         noise (unpruned trees make rows that sit closer to the training data than new data would).
     order: visiting order of learned columns (default: categorical columns by cardinality, then numbers).
     """
+    if min_leaf is None:
+        min_leaf = default_min_leaf(len(df))
     if k < 1 or min_leaf < 1 or qi_k < 1:
         raise ValueError("k, min_leaf and qi_k must be at least 1")
     table = parse_schema(schema)
@@ -168,6 +171,11 @@ def fit(
             "smooth": smooth,
         },
     )
+
+
+def default_min_leaf(rows: int) -> int:
+    """Bigger tables afford bigger leaves: more rows behind every drawn value, with little loss of detail."""
+    return int(min(100, max(25, rows // 250)))
 
 
 def _visiting_order(columns: list[Column], order: list[str] | None) -> list[int]:

@@ -55,3 +55,13 @@ def test_matches_sdmetrics_when_installed():
     ours = quality(real, synth, SCHEMA)
     assert ours["column_shapes"] == pytest.approx(props["Column Shapes"], abs=1e-6)
     assert ours["pair_trends"] == pytest.approx(props["Column Pair Trends"], abs=1e-6)
+    assert ours["overall"] == pytest.approx(report.get_score(), abs=1e-6)
+
+
+def test_unrelated_pairs_are_scored_but_not_averaged():
+    rng = np.random.default_rng(3)
+    real = pd.DataFrame({"x": rng.normal(size=500), "y": rng.normal(size=500), "c": rng.choice(list("ab"), 500)})
+    result = quality(real, real.sample(frac=1, random_state=1), SCHEMA)
+    assert result["related_pairs"] == 0
+    assert result["pair_trends"] == result["pair_trends_all_pairs"]
+    assert all(not p["related"] for p in result["pairs"].values())
