@@ -173,8 +173,8 @@ class SearchBackend:
     def with_rank(self, stmt: Any, terms: list[Term]) -> tuple[Any, Any]:
         raise NotImplementedError
 
-    def unnest_numbers(self, column: Any) -> tuple[Any, Any]:
-        """A FROM item listing the numbers in the facet array ``column``, and its number column."""
+    def unnest_numbers(self, matches: Any) -> Any:
+        """A SELECT of every facet value number (column ``vid``) in the ``facet_terms`` of ``matches``."""
         raise NotImplementedError
 
 

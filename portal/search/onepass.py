@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Select, String, cast, func, literal, null, select, true, union_all
+from sqlalchemy import CompoundSelect, Select, String, cast, func, literal, null, select, union_all
 
 from portal.search.facets import search_values
 
 COUNT, PAGE, FACET = 0, 1, 2
 
-# Given the array column, a backend returns a FROM item that unnests it and the column holding each number.
-Unnest = Callable[[Any], tuple[Any, Any]]
+# Given the matches, a backend returns a SELECT of one row per facet value number, in a column ``vid``.
+Unnest = Callable[[Any], Select[Any]]
 
 
 def statement(
@@ -64,13 +64,8 @@ def _page(m: Any, order_keys: list[tuple[str, str]], start: int, rows: int) -> S
 
 
 def _facets(m: Any, fields: list[str], limit: int, mincount: int, unnest: Unnest) -> Select[Any]:
-    values, number = unnest(m.c.facet_terms)
-    counted = (
-        select(number.label("vid"), func.count().label("n"))
-        .select_from(m.join(values, true()))
-        .group_by(number)
-        .subquery("counted")
-    )
+    numbers = unnest(m).subquery("numbers")
+    counted = select(numbers.c.vid, func.count().label("n")).group_by(numbers.c.vid).subquery("counted")
     sv = search_values
     rank = func.row_number().over(partition_by=sv.c.field, order_by=(counted.c.n.desc(), sv.c.value))
     ranked = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, literal, literal_column, text
+from sqlalchemy import ColumnElement, func, literal, literal_column, select, text
 from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.orm import Session
 
@@ -70,6 +70,6 @@ class PostgresSearch(SearchBackend):
             return FACET_TERMS.op("@>", is_comparison=True)(array([value_number(name, term.value)]))
         return super().term_clause(term)
 
-    def unnest_numbers(self, column: Any) -> tuple[Any, Any]:
-        values = func.unnest(column).table_valued("vid").render_derived(name="facet_values")
-        return values, values.c.vid
+    def unnest_numbers(self, matches: Any) -> Any:
+        """``unnest`` in the select list (a ProjectSet): much cheaper per row than a lateral function scan."""
+        return select(func.unnest(matches.c.facet_terms).label("vid"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, func, literal_column, select, table, text
+from sqlalchemy import ColumnElement, bindparam, func, literal_column, select, table, text, true
 from sqlalchemy.orm import Session
 
 from portal.models import SearchDoc
@@ -73,6 +73,6 @@ class SQLiteSearch(SearchBackend):
         )
         return stmt.join(ranked, ranked.c.rid == SearchDoc.id), ranked.c.score
 
-    def unnest_numbers(self, column: Any) -> tuple[Any, Any]:
-        values = func.json_each(column).table_valued("value").alias("facet_values")
-        return values, values.c.value
+    def unnest_numbers(self, matches: Any) -> Any:
+        values = func.json_each(matches.c.facet_terms).table_valued("value").alias("facet_values")
+        return select(values.c.value.label("vid")).select_from(matches.join(values, true()))
