@@ -34,6 +34,15 @@ class Settings:
     max_upload_bytes: int = 1024 * 1024 * 1024
     max_json_bytes: int = 5 * 1024 * 1024
     search_rows_max: int = 1000
+    storage_url: str = ""  # "" = local files under storage_path; "s3://bucket/prefix" = S3 (docs/deploy.md)
+    s3_endpoint_url: str | None = None  # MinIO, Ceph...; None = AWS
+    s3_public_endpoint_url: str | None = None  # host in presigned URLs, when clients reach S3 by another name
+    s3_region: str | None = None
+    s3_sse: str | None = None  # server-side encryption: "AES256" or "aws:kms"
+    s3_sse_kms_key_id: str | None = None
+    s3_multipart_bytes: int = 8 * 1024 * 1024  # multipart threshold and part size (S3's minimum part is 5 MiB)
+    download_redirect: bool = False  # redirect downloads to a short-lived presigned URL where the backend can
+    download_url_seconds: int = 300
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -48,6 +57,15 @@ class Settings:
             "secret_key": env.get("PORTAL_SECRET_KEY") or _instance_secret(instance),
             "site_title": env.get("PORTAL_SITE_TITLE", cls.site_title),
             "max_upload_bytes": int(env.get("PORTAL_MAX_UPLOAD_BYTES", cls.max_upload_bytes)),
+            "storage_url": env.get("PORTAL_STORAGE", ""),
+            "s3_endpoint_url": env.get("PORTAL_S3_ENDPOINT_URL") or None,
+            "s3_public_endpoint_url": env.get("PORTAL_S3_PUBLIC_ENDPOINT_URL") or None,
+            "s3_region": env.get("PORTAL_S3_REGION") or None,
+            "s3_sse": env.get("PORTAL_S3_SSE") or None,
+            "s3_sse_kms_key_id": env.get("PORTAL_S3_SSE_KMS_KEY_ID") or None,
+            "s3_multipart_bytes": int(env.get("PORTAL_S3_MULTIPART_BYTES", cls.s3_multipart_bytes)),
+            "download_redirect": _bool(env.get("PORTAL_DOWNLOAD_REDIRECT"), False),
+            "download_url_seconds": int(env.get("PORTAL_DOWNLOAD_URL_SECONDS", cls.download_url_seconds)),
         }
         values.update(overrides)
         values["storage_path"] = Path(values["storage_path"])  # type: ignore[arg-type]

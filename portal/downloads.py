@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import UTC
 from email.utils import format_datetime
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, abort, current_app, redirect, request
 from werkzeug.http import parse_range_header, quote_etag
 
 from portal import authz
 from portal.errors import ActionError
+from portal.storage import presigned_url
 from portal.uploads import INLINE_SAFE, guess_mimetype
 from portal.validation import UUID_RE
 from portal.web_context import action_context
@@ -36,8 +37,35 @@ def download(pkg_ref: str, rid: str, filename: str | None = None) -> Response:
     stored = storage.stat(res.storage_key)
     if stored is None:
         abort(404)
+    if request.method == "GET" and (redirect := _presigned_redirect(storage, res.storage_key, res.url, res.mimetype)):
+        return redirect
     etag = (res.hash or "").removeprefix("sha256:")[:32] or f"{res.id}-{stored.size}"
     return ranged_response(storage, res.storage_key, stored.size, stored.modified, etag, res.url, res.mimetype)
+
+
+def _presigned_redirect(storage, key: str, filename: str, mimetype: str | None) -> Response | None:  # noqa: ANN001
+    """Where configured and the backend can (S3), send the client straight to the object store.
+
+    Only after the read check above, and only for a short time: the URL is a bearer credential. HEAD stays
+    here because a presigned GET URL does not answer HEAD. Range headers travel with the redirected request.
+    """
+    settings = current_app.extensions["portal"].settings
+    if not settings.download_redirect:
+        return None
+    mimetype = mimetype or guess_mimetype(filename)
+    url = presigned_url(
+        storage,
+        key,
+        seconds=settings.download_url_seconds,
+        disposition=disposition(filename, mimetype),
+        mimetype=mimetype,
+    )
+    if url is None:
+        return None
+    response = redirect(url, code=302)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 def ranged_response(storage, key, size, modified, etag, filename, mimetype) -> Response:  # noqa: ANN001

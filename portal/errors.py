@@ -59,6 +59,16 @@ class NotFound(ActionError):
         super().__init__(f"Not found: {message}" if message else "Not found")
 
 
+class StorageUnavailable(ActionError):
+    """The file store (disk, S3) failed; nothing was saved and the same request can be retried."""
+
+    status = 503
+    ckan_type = "Storage Unavailable"
+
+    def __init__(self) -> None:  # the cause (hosts, keys) goes to the log, not to the client
+        super().__init__("The file could not be stored and nothing was saved; please try again later")
+
+
 class SearchQueryError(ActionError):
     status = 400
     ckan_type = "Search Query Error"

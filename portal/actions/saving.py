@@ -11,9 +11,9 @@ from sqlalchemy import select
 from portal import authz
 from portal.context import Context
 from portal.db import on_commit, on_rollback
-from portal.errors import PayloadTooLarge
+from portal.errors import PayloadTooLarge, StorageUnavailable
 from portal.models import Group, Package, PackageGroup, PackageTag, Resource, Tag, utcnow
-from portal.storage.base import TooLarge
+from portal.storage.base import StorageError, TooLarge
 from portal.uploads import Upload, clean_filename, guess_format, guess_mimetype
 from portal.validation import (
     Errors,
@@ -184,6 +184,8 @@ def store_upload(ctx: Context, res: Resource, upload: Upload) -> None:
         stored = ctx.storage.put(key, upload.stream, max_bytes=ctx.settings.max_upload_bytes)
     except TooLarge as exc:
         raise PayloadTooLarge({"upload": [f"File upload too large: the limit is {exc.limit} bytes"]}) from exc
+    except StorageError as exc:
+        raise StorageUnavailable() from exc
     on_rollback(ctx.session, lambda: ctx.storage.delete(key))
     forget_file(ctx, res.storage_key)
     filename = clean_filename(upload.filename)
