@@ -93,6 +93,10 @@ def csv_preview(resource: dict[str, Any], rows: int = PREVIEW_ROWS) -> Preview |
     key = storage_key(resource["id"])
     if key is None:
         return None
+    stored = current_app.extensions["portal"].storage.stat(key)
+    if stored is None:
+        return None
+    cut_short = stored.size > PREVIEW_MAX_BYTES
     reader = csv.reader(_lines(read_bytes(key, PREVIEW_MAX_BYTES)))
     try:
         header = [cell[:MAX_CELL] for cell in next(reader, [])]
@@ -103,4 +107,6 @@ def csv_preview(resource: dict[str, Any], rows: int = PREVIEW_ROWS) -> Preview |
             body.append([cell[:MAX_CELL] for cell in row])
     except csv.Error as exc:
         return Preview([], [], False, f"This file could not be read as CSV ({exc}).")
-    return Preview(header, body, truncated=False)
+    if cut_short and body:
+        body.pop()  # the read stopped inside this row: never show half a row
+    return Preview(header, body, truncated=cut_short)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 from flask import abort, make_response, render_template
@@ -47,3 +49,17 @@ def site_url() -> str:
     from flask import current_app
 
     return current_app.extensions["portal"].settings.site_url
+
+
+def cached(key: str, ttl: float, compute: Callable[[], Any]) -> Any:
+    """A value kept per app for ``ttl`` seconds: for slow-changing lists every page would otherwise rebuild."""
+    from flask import current_app
+
+    store = current_app.extensions.setdefault("portal_web_cache", {})
+    now = time.monotonic()
+    hit = store.get(key)
+    if hit is not None and now - hit[0] < ttl:
+        return hit[1]
+    value = compute()
+    store[key] = (now, value)
+    return value

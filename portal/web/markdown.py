@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from html import unescape
 
 import nh3
@@ -52,6 +53,12 @@ def plain_text(text: str | None, limit: int = 300) -> str:
     """Markdown stripped to text, for summaries, feeds and JSON-LD descriptions."""
     if not text:
         return ""
-    flat = nh3.clean(_md_text.render(str(text)), tags=set())
+    return _plain(str(text)[: max(limit * 4, 1000)], limit)
+
+
+@lru_cache(maxsize=8192)
+def _plain(text: str, limit: int) -> str:
+    """Cached: result lists show the same summaries again and again, and markdown parsing dominates."""
+    flat = nh3.clean(_md_text.render(text), tags=set())
     flat = " ".join(unescape(flat).split())
     return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + "…"

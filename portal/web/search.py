@@ -14,13 +14,14 @@ from flask import Blueprint, render_template, request, session
 
 from portal.actions import registry
 from portal.errors import ActionError
-from portal.web.helpers import call
+from portal.web.helpers import cached, call
 from portal.web_context import action_context
 
 bp = Blueprint("search", __name__)
 
 PER_PAGE = 20
 MAX_PAGE = 500
+AGENCY_TTL = 60.0  # seconds a publisher's new agency type may take to reach the filters
 SORTS = {
     "relevance": ("Best match", "score desc, metadata_modified desc"),
     "recent": ("Recently updated", "metadata_modified desc"),
@@ -64,8 +65,7 @@ def index() -> str:
     sort_key = sort_key if sort_key in SORTS else "relevance"
     page = min(max(_int(request.args.get("page"), 1), 1), MAX_PAGE)
     chosen = {f.param: [v for v in request.args.getlist(f.param) if v][:20] for f in FACETS}
-    orgs = call("organization_list", {"all_fields": True})
-    agency_of = {o["name"]: _extra(o, "agency_type") for o in orgs}
+    agency_of = cached("agency_of", AGENCY_TTL, _agencies)
     fq = [field_filter(f.param, chosen[f.param]) for f in FACETS if f.param != "agency" and chosen[f.param]]
     if chosen["agency"]:
         fq.append(field_filter("organization", [n for n, a in agency_of.items() if a in chosen["agency"]]))
@@ -80,8 +80,11 @@ def index() -> str:
         "include_private": bool(session.get("user_id")),
     }
     result, query_error = _search(data)
-    titles = {o["name"]: o["display_name"] for o in orgs}
-    titles.update({g["name"]: g["display_name"] for g in call("group_list", {"all_fields": True})})
+    titles = {
+        item["name"]: item["display_name"]
+        for field in ("organization", "groups")
+        for item in result.get("search_facets", {}).get(field, {}).get("items", [])
+    }
     facets = _facet_view(result["facets"], chosen, agency_of, titles)
     return render_template(
         "search.html",
@@ -97,6 +100,11 @@ def index() -> str:
         pages=min(-(-result["count"] // PER_PAGE), MAX_PAGE),
         page_url=lambda n: _url({**_state(chosen, q, sort_key), "page": n}),
     )
+
+
+def _agencies() -> dict[str, str]:
+    """Publisher name -> agency type (an extra on the publisher); publishers rarely change."""
+    return {o["name"]: _extra(o, "agency_type") for o in call("organization_list", {"all_fields": True})}
 
 
 def _search(data: dict[str, Any]) -> tuple[dict[str, Any], str]:

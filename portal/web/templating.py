@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from flask import Flask, current_app
@@ -48,13 +49,20 @@ def filesize(value: Any) -> str:
 
 def human_date(value: Any) -> str:
     """ISO timestamps as GOV.UK writes dates: '5 January 2025'."""
-    if not value:
-        return ""
+    return _human_date(str(value)[:10]) if value else ""
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")  # fmt: skip
+
+
+@lru_cache(maxsize=4096)
+def _human_date(value: str) -> str:
     try:
-        when = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        when = datetime.fromisoformat(value)
     except ValueError:
-        return str(value)
-    return f"{when.day} {when:%B %Y}"
+        return value
+    return f"{when.day} {MONTHS[when.month - 1]} {when.year}"
 
 
 def error_link(pair: list[str]) -> dict[str, str]:
