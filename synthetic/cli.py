@@ -101,6 +101,11 @@ _common = [
 ]
 
 
+_common.append(
+    click.option("--attacks", default=1000, show_default=True, type=click.IntRange(min=10), help="Attacks per risk.")
+)
+
+
 def _with_common(func):
     for option in reversed(_common):
         func = option(func)
@@ -110,10 +115,11 @@ def _with_common(func):
 @main.command("check")
 @_with_common
 @click.option("--json", "json_out", type=click.Path(dir_okay=False), help="Write the gate's figures here.")
-def check_command(train: str, holdout: str, synth: str, schema_path: str, json_out: str | None) -> None:
+def check_command(train: str, holdout: str, synth: str, schema_path: str, attacks: int, json_out: str | None) -> None:
     """Run the privacy gate on a real (training + held-out) and synthetic pair; exit 1 when refused."""
     schema = _schema(schema_path)
-    result = gate_module.check(*_frames(train, holdout, synth, schema), schema)
+    settings = gate_module.GateSettings(n_attacks=attacks)
+    result = gate_module.check(*_frames(train, holdout, synth, schema), schema, settings)
     if json_out:
         Path(json_out).write_text(json.dumps(result.as_dict(), indent=2, default=str), encoding="utf-8")
     if result.passed:
@@ -136,6 +142,7 @@ def report_command(
     holdout: str,
     synth: str,
     schema_path: str,
+    attacks: int,
     json_out: str,
     html_out: str | None,
     target: str | None,
@@ -143,7 +150,9 @@ def report_command(
 ) -> None:
     """Write the release report (JSON, and HTML with charts); exit 1 when the gate refuses the release."""
     schema = _schema(schema_path)
-    report = build_report(*_frames(train, holdout, synth, schema), schema, target=target, title=title)
+    frames = _frames(train, holdout, synth, schema)
+    result = gate_module.check(*frames, schema, gate_module.GateSettings(n_attacks=attacks))
+    report = build_report(*frames, schema, gate_result=result, target=target, title=title)
     Path(json_out).write_text(to_json(report), encoding="utf-8")
     if html_out:
         Path(html_out).write_text(render_html(report), encoding="utf-8")

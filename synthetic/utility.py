@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.metrics import r2_score, roc_auc_score
+from threadpoolctl import threadpool_limits
 
 from synthetic.schema import TableSpec, parse_schema
 from synthetic.tabular import aligned, comparable_fields, is_numeric
@@ -41,10 +42,11 @@ def _features(frames: list[pd.DataFrame], table: TableSpec, target: str) -> list
 
 
 def _score(model: Any, train_x, train_y, test_x, test_y, numeric: bool) -> float:
-    model.fit(train_x, train_y)
-    if numeric:
-        return float(r2_score(test_y, model.predict(test_x)))
-    proba = model.predict_proba(test_x)
+    with threadpool_limits(limits=1):  # OpenMP threads spin badly on a busy machine; one is quick enough here
+        model.fit(train_x, train_y)
+        if numeric:
+            return float(r2_score(test_y, model.predict(test_x)))
+        proba = model.predict_proba(test_x)
     classes = list(model.classes_)
     if len(classes) == 2:
         return float(roc_auc_score(test_y == classes[1], proba[:, 1]))

@@ -58,6 +58,7 @@ def test_cli_fit_sample_check_report(tmp_path, incident_split):
     assert result.exit_code == 0, result.output
     assert len(pd.read_csv(tmp_path / "synth.csv")) == 3000
     common = ["--train", tmp_path / "train.csv", "--holdout", tmp_path / "holdout.csv", "--schema", schema]
+    common += ["--attacks", 200]
     result = run("check", *common, "--synth", tmp_path / "synth.csv", "--json", tmp_path / "gate.json")
     assert result.exit_code == 0, result.output
     assert json.loads((tmp_path / "gate.json").read_text())["passed"] is True
