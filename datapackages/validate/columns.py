@@ -19,7 +19,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from frictionless import Field
 
-INT_RE = r"^-?[0-9]{1,18}$"
 NUMBER_RE = r"^-?([0-9]{1,15}(\.[0-9]{0,15})?|\.[0-9]{1,15})$"
 YEAR_RE = r"^[0-9]{4}$"
 EPOCH = date(1970, 1, 1)
@@ -95,18 +94,71 @@ def _pattern_ok(raw: pa.Array, pattern: str) -> np.ndarray:
 
 
 def _plain_integers(raw: pa.Array) -> np.ndarray:
-    """Cells that are an optional minus and 1 to 18 ASCII digits (int64-safe; the same as INT_RE, faster)."""
+    """Cells that are an optional minus and 1 to 18 ASCII digits (safe for int64)."""
     negative = pc.starts_with(raw, "-")
     body = pc.if_else(negative, pc.utf8_slice_codeunits(raw, 1), raw)
     short = pc.less_equal(pc.binary_length(body), 18)
     return _mask(pc.and_(pc.ascii_is_decimal(body), short))
 
 
+CAST_SLICE = 4096
+INTEGER_BYTES = np.zeros(256, dtype=bool)
+INTEGER_BYTES[list(b"0123456789-")] = True
+NUMBER_BYTES = INTEGER_BYTES.copy()
+NUMBER_BYTES[list(b".eE+")] = True
+
+
+def _only_bytes(array: pa.Array, allowed: np.ndarray) -> bool:
+    """Whether every byte of every cell is in ``allowed`` (one pass over Arrow's data buffer)."""
+    _, offsets_buffer, data_buffer = array.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[array.offset : array.offset + len(array) + 1]
+    if data_buffer is None or offsets[-1] == offsets[0]:
+        return True
+    return bool(allowed[np.frombuffer(data_buffer, dtype=np.uint8)[offsets[0] : offsets[-1]]].all())
+
+
+def _strict_cast(array: pa.Array, to_type: pa.DataType, allowed: np.ndarray) -> pa.Array | None:
+    """Arrow's cast when it succeeds on cells made only of ``allowed`` bytes (it also takes "0x10" as an
+    integer and "inf" as a number, which Python rejects or treats apart), else None."""
+    if not _only_bytes(array, allowed):
+        return None
+    try:
+        return pc.cast(array, to_type)
+    except (pa.ArrowInvalid, ValueError):
+        return None
+
+
+def _cast_proven(
+    raw: pa.Array,
+    missing: np.ndarray,
+    to_type: pa.DataType,
+    allowed: np.ndarray,
+    slow: Callable[[pa.Array], np.ndarray],
+) -> tuple[np.ndarray, pa.Array]:
+    """Prove non-missing cells by a strict cast; a cast fails as a whole on one bad cell, so failing
+    slices are proven cell by cell with ``slow`` instead."""
+    filled = _safe(raw, ~missing, "0")
+    values = _strict_cast(filled, to_type, allowed)
+    if values is not None:
+        return ~missing, values
+    oks, parts = [], []
+    for start in range(0, len(raw), CAST_SLICE):
+        part, part_missing = raw.slice(start, CAST_SLICE), missing[start : start + CAST_SLICE]
+        values = _strict_cast(filled.slice(start, CAST_SLICE), to_type, allowed)
+        if values is not None:
+            parts.append(values)
+            oks.append(~part_missing)
+        else:
+            part_ok = slow(part) & ~part_missing
+            parts.append(pc.cast(_safe(part, part_ok, "0"), to_type))
+            oks.append(part_ok)
+    return np.concatenate(oks), pa.concat_arrays(parts)
+
+
 def check_integer(field: Field, raw: pa.Array, missing: np.ndarray) -> Checked:
     if field.has_defined("bare_number") and not field.bare_number:
         return Checked(np.zeros(len(raw), dtype=bool))
-    ok = _plain_integers(raw) & ~missing
-    values = pc.cast(_safe(raw, ok, "0"), pa.int64())
+    ok, values = _cast_proven(raw, missing, pa.int64(), INTEGER_BYTES, _plain_integers)
     ok = _bounds(field, values, ok, lambda v: pa.scalar(int(v), pa.int64()))
     if "enum" in field.constraints:
         allowed = [field.read_cell(v)[0] for v in field.constraints["enum"]]
@@ -118,8 +170,7 @@ def check_number(field: Field, raw: pa.Array, missing: np.ndarray) -> Checked:
     custom = {"bare_number", "group_char", "decimal_char", "float_number"} & set(field.list_defined())
     if custom or "enum" in field.constraints:
         return Checked(np.zeros(len(raw), dtype=bool))
-    ok = _matches(raw, NUMBER_RE) & ~missing
-    values = pc.cast(_safe(raw, ok, "0"), pa.float64())
+    ok, values = _cast_proven(raw, missing, pa.float64(), NUMBER_BYTES, lambda part: _matches(part, NUMBER_RE))
     for name in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         if name in field.constraints:
             # A float equal (or nearly) to the bound may differ as a Decimal: leave it to frictionless.
