@@ -19,6 +19,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from frictionless import Field
 
+from .patterns import compile_fixed, match_fixed
+
 NUMBER_RE = r"^-?([0-9]{1,15}(\.[0-9]{0,15})?|\.[0-9]{1,15})$"
 YEAR_RE = r"^[0-9]{4}$"
 EPOCH = date(1970, 1, 1)
@@ -86,6 +88,14 @@ def check_string(field: Field, raw: pa.Array, missing: np.ndarray) -> Checked:
 
 
 def _pattern_ok(raw: pa.Array, pattern: str) -> np.ndarray:
+    branches = compile_fixed(pattern)
+    if branches is not None:
+        chars, fits = _char_columns(raw, len(branches[0]))
+        return match_fixed(branches, chars, fits)
+    return _regex_ok(raw, pattern)
+
+
+def _regex_ok(raw: pa.Array, pattern: str) -> np.ndarray:
     """RE2 is stricter than Python (ASCII classes, a true end anchor); if it cannot compile, prove nothing."""
     try:
         return _matches(raw, f"^(?:^{pattern}$)")

@@ -134,3 +134,46 @@ def test_seen_keys_names_the_latest_earlier_row():
     assert seen.check(np.array([1, 3, 2], dtype=np.uint64), np.array([5, 6, 7])) == {5: 4, 7: 3}
     combined = combine_keys([np.array([1, 2], dtype=np.uint64), np.array([2, 1], dtype=np.uint64)])
     assert combined[0] != combined[1]
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [r"E01\d{6}", r"[EW]01\d{6}", r"(E06|E07|E08|E09|W06)\d{6}", r"[0-9a-f]{16}", r"N[1-9]", r"\d{4}-(0[1-9]|1[0-2])"],
+)
+def test_fixed_width_patterns_agree_with_python(pattern):
+    import random
+    import re
+
+    from datapackages.validate.columns import _pattern_ok
+    from datapackages.validate.patterns import compile_fixed
+
+    assert compile_fixed(pattern) is not None
+    rng = random.Random(pattern)
+    alphabet = "EW0123456789abfN-x\n é٣"
+    cells = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 17))) for _ in range(3000)]
+    # Near-misses of real matches: mutate one character of a valid example.
+    examples = {
+        "E01": "E01027558",
+        "[EW]": "W01000001",
+        "(E06": "E07000163",
+        "[0-9a": "0123456789abcdef",
+        "N[": "N5",
+        r"\d{4}": "2019-12",
+    }
+    example = next(v for k, v in examples.items() if pattern.startswith(k))
+    for i in range(len(example)):
+        for char in "0Ea-\n٣":
+            cells.append(example[:i] + char + example[i + 1 :])
+    cells += [example, example + "\n", " " + example]
+    proven = _pattern_ok(pa.array(cells), pattern)
+    python = [bool(re.compile(f"^{pattern}$").match(c)) for c in cells]
+    assert not any(p and not q for p, q in zip(proven, python, strict=True))
+    assert proven[cells.index(example)]
+    assert sum(proven) >= sum(q for q, c in zip(python, cells, strict=True) if c.isascii() and "\n" not in c)
+
+
+def test_variable_patterns_do_not_compile():
+    from datapackages.validate.patterns import compile_fixed
+
+    for pattern in [r"[A-Z]{1,2}\d[A-Z\d]?", r"(?=R)R[0-9]+", "a|b", r"\w+", "[^a]b", "a.c"]:
+        assert compile_fixed(pattern) is None, pattern
