@@ -139,8 +139,11 @@ def main(database_url: str, storage: Path, count: int, seed: int, out: Path | No
     shows = dataset_pages(client, rng, count)
     rich = [(f"/dataset/{RICH}?preview_page={1 + i % 4}", f"/api/3/action/package_show?id={RICH}")
             for i in range(max(count // 5, 10))]  # fmt: skip
-    results: dict[str, Any] = {"datasets": client.get("/api/3/action/package_search?rows=0").get_json()["result"]["count"]}
-    for label, pairs in (("search", searches), ("dataset", shows), ("rich dataset", rich)):
+    results: dict[str, Any] = {
+        "datasets": client.get("/api/3/action/package_search?rows=0").get_json()["result"]["count"]
+    }
+    home = [("/", "/api/3/action/package_search?rows=5&sort=metadata_modified%20desc")] * max(count // 10, 10)
+    for label, pairs in (("search", searches), ("dataset", shows), ("rich dataset", rich), ("home", home)):
         measure(client, [p for p, _ in pairs[:10]] + [a for _, a in pairs[:10]])  # warm caches
         results[f"{label} page"] = summary(measure(client, [p for p, _ in pairs]))
         results[f"{label} API"] = summary(measure(client, [a for _, a in pairs]))

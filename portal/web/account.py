@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from portal.actions import registry
 from portal.actions.user import find_user
 from portal.errors import ActionError, NotFound
+from portal.models import User
 from portal.passwords import hash_password, verify_password
 from portal.web.helpers import fail
 from portal.web_context import action_context
@@ -46,7 +47,7 @@ def sign_in() -> Any:
     ), (400 if errors else 200)
 
 
-def _check(username: str, password: str):  # noqa: ANN202
+def _check(username: str, password: str) -> User | None:
     ctx = action_context(allow_cookie=False)
     try:
         user = find_user(ctx, username)

@@ -41,7 +41,7 @@ def dataset_jsonld(pkg: dict[str, Any], site_url: str) -> dict[str, Any]:
                 **({"contentSize": f"{r['size']} B"} if r.get("size") else {}),
             }
             for r in pkg.get("resources", [])
-            if r.get("url")
+            if str(r.get("url") or "").startswith(("http://", "https://"))
         ],
     }
     if pkg.get("license_url") or pkg.get("license_title"):

@@ -5,8 +5,11 @@ The API blueprint is exempt from CSRF: it authenticates writes by token only and
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
-from flask_wtf.csrf import CSRFProtect
+from typing import Any
+
+from flask import Flask, Response, render_template, request
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
 
 csrf = CSRFProtect()
 
@@ -25,6 +28,34 @@ def setup(app: Flask) -> None:
     csrf.init_app(app)
     csrf.exempt(api.bp)
     app.after_request(page_headers)
+    app.register_error_handler(CSRFError, _csrf_failed)
+    for status in (404, 405, 500):
+        _page_for_errors(app, status)
+
+
+def _csrf_failed(exc: CSRFError) -> tuple[str, int]:
+    advice = "The form could not be checked. Go back, reload the page and try again."
+    return render_template("error.html", title="There is a problem with your request", advice=advice), 400
+
+
+def _page_for_errors(app: Flask, status: int) -> None:
+    """GOV.UK error pages for people; the API (and anything else already handled) keeps its own answer."""
+    handlers = app.error_handler_spec.setdefault(None, {}).get(status, {})
+    previous = next(iter(handlers.values()), None)
+    titles = {404: "Page not found", 405: "There is a problem with your request", 500: "Sorry, there is a problem"}
+    advice = {
+        404: "If you typed the web address, check it is correct.",
+        405: "This page cannot be used that way.",
+        500: "Try again later.",
+    }
+
+    def handler(exc: Exception) -> Any:
+        if request.path.startswith("/api/") or request.blueprint in ("api", "downloads"):
+            return previous(exc) if previous else exc
+        code = exc.code if isinstance(exc, HTTPException) and exc.code else status
+        return render_template("error.html", title=titles[status], advice=advice[status]), code
+
+    app.register_error_handler(status, handler)
 
 
 def page_headers(response: Response) -> Response:

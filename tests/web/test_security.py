@@ -89,3 +89,19 @@ def test_session_cookie_is_httponly_and_samesite(client, catalogue: Catalogue) -
     response = sign_in(client)
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_unknown_pages_get_a_govuk_404_and_the_api_keeps_its_json(client, catalogue: Catalogue) -> None:
+    page = client.get("/no/such/page")
+    assert page.status_code == 404 and "Page not found" in page.get_data(as_text=True)
+    assert "Content-Security-Policy" in page.headers
+    api = client.get("/api/3/action/no_such_action")
+    assert api.status_code in (400, 404) and api.get_json()["success"] is False
+    missing = client.get("/api/3/no/such")
+    assert missing.get_json()["success"] is False
+
+
+def test_jsonld_lists_only_web_links(client, catalogue: Catalogue) -> None:
+    body = client.get("/dataset/hostile").get_data(as_text=True)
+    doc = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', body, re.S).group(1))
+    assert all(d["contentUrl"].startswith("http") for d in doc["distribution"]) and doc["distribution"]
