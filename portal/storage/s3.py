@@ -110,20 +110,25 @@ class S3Storage:
         if not second:
             self._call("upload", key, self.client.put_object, Body=first, **self._object(key), **self.write_args)
         else:
-            self._put_multipart(key, reader, first, second)
+            pending = [first, second]
+            del first, second  # held only by ``pending`` from here, so each part is freed once it is sent
+            self._put_multipart(key, reader, pending)
         return StoredObject(key, reader.size, reader.digest.hexdigest(), datetime.now(UTC).replace(tzinfo=None))
 
-    def _put_multipart(self, key: str, reader: _HashingReader, first: bytearray, second: bytearray) -> None:
-        """Parts of ``part_bytes`` each; on any failure the upload is aborted so S3 keeps no stray parts."""
+    def _put_multipart(self, key: str, reader: _HashingReader, pending: list[bytearray]) -> None:
+        """Parts of ``part_bytes`` each, one in memory at a time; on any failure the upload is aborted."""
         started = self._call("upload", key, self.client.create_multipart_upload, **self._object(key), **self.write_args)
         upload_id = started["UploadId"]
         parts: list[dict[str, Any]] = []
         try:
-            for data in (first, second):
+            while pending:
+                data = pending.pop(0)
                 parts.append(self._upload_part(key, upload_id, len(parts) + 1, data))
-            data = second
-            while len(data) == self.part_bytes and (data := reader.fill(self.part_bytes)):
-                parts.append(self._upload_part(key, upload_id, len(parts) + 1, data))
+                full = len(data) == self.part_bytes
+                del data
+                if not pending and full and (more := reader.fill(self.part_bytes)):
+                    pending.append(more)
+                    del more
             self._call(
                 "upload",
                 key,
