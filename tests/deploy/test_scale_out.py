@@ -22,8 +22,10 @@ PASSWORD = "correct horse battery staple"
 def call(portal: Any, action: str, auth: str | None, files: Any = None, **data: Any) -> dict[str, Any]:
     headers = {"Authorization": auth} if auth else {}
     url = f"{portal.url}/api/3/action/{action}"
-    r = requests.post(url, data=data, files=files, headers=headers, timeout=60) if files else None
-    r = r or requests.post(url, json=data, headers=headers, timeout=60)
+    if files:
+        r = requests.post(url, data=data, files=files, headers=headers, timeout=60)
+    else:
+        r = requests.post(url, json=data, headers=headers, timeout=60)
     assert r.status_code == 200, f"{action} on {portal.url}: {r.status_code} {r.text[:500]}"
     return r.json()["result"]
 

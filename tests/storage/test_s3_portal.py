@@ -30,7 +30,8 @@ class Portal:
 
     def upload(self, data: bytes, filename: str = "crime.csv", **fields: Any) -> dict[str, Any]:
         action = "resource_update" if "id" in fields else "resource_create"
-        fields.setdefault("package_id", "crime") if action == "resource_create" else None
+        if action == "resource_create":
+            fields.setdefault("package_id", "crime")
         r = self.call(action, files={"upload": (filename, data)}, **fields)
         assert r.status_code == 200, r.text
         return r.json()["result"]
