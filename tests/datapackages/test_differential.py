@@ -226,3 +226,13 @@ def test_divergence_partial_report_reports_file_size_and_no_hashes(tmp_path):
 
 def test_corpus_schemas_are_plain_json():
     json.dumps([c.schema for c in CORPUS])
+
+
+def test_divergence_unique_numbers_compare_as_floats(tmp_path):
+    """Unique number fields are keyed by their float value: decimals equal to 17 significant digits are
+    taken as duplicates, where frictionless compares exact Decimals. Integers, strings and dates are exact."""
+    path = tmp_path / "numbers.csv"
+    path.write_text("n\n0.1\n0.10000000000000000001\n")
+    schema = {"fields": [{"name": "n", "type": "number", "constraints": {"unique": True}}]}
+    assert error_keys(validate_file(path, schema)) == [("unique-error", 3, 1)]
+    assert error_keys(frictionless_report(path, schema)) == []
