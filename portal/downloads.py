@@ -10,7 +10,7 @@ from werkzeug.http import parse_range_header, quote_etag
 
 from portal import authz
 from portal.errors import ActionError
-from portal.storage import presigned_url
+from portal.storage import StorageError, presigned_url
 from portal.uploads import INLINE_SAFE, guess_mimetype
 from portal.validation import UUID_RE
 from portal.web_context import action_context
@@ -34,13 +34,16 @@ def download(pkg_ref: str, rid: str, filename: str | None = None) -> Response:
     if res.url_type != "upload" or not res.storage_key:
         abort(404)
     storage = current_app.extensions["portal"].storage
-    stored = storage.stat(res.storage_key)
-    if stored is None:
-        abort(404)
-    if request.method == "GET" and (redirect := _presigned_redirect(storage, res.storage_key, res.url, res.mimetype)):
-        return redirect
-    etag = (res.hash or "").removeprefix("sha256:")[:32] or f"{res.id}-{stored.size}"
-    return ranged_response(storage, res.storage_key, stored.size, stored.modified, etag, res.url, res.mimetype)
+    try:
+        stored = storage.stat(res.storage_key)
+        if stored is None:
+            abort(404)
+        if (sent := _presigned_redirect(storage, res.storage_key, res.url, res.mimetype)) is not None:
+            return sent
+        etag = (res.hash or "").removeprefix("sha256:")[:32] or f"{res.id}-{stored.size}"
+        return ranged_response(storage, res.storage_key, stored.size, stored.modified, etag, res.url, res.mimetype)
+    except StorageError:
+        abort(503)  # the file store is unreachable; the backend logged why
 
 
 def _presigned_redirect(storage, key: str, filename: str, mimetype: str | None) -> Response | None:  # noqa: ANN001
@@ -50,7 +53,7 @@ def _presigned_redirect(storage, key: str, filename: str, mimetype: str | None) 
     here because a presigned GET URL does not answer HEAD. Range headers travel with the redirected request.
     """
     settings = current_app.extensions["portal"].settings
-    if not settings.download_redirect:
+    if not settings.download_redirect or request.method != "GET":
         return None
     mimetype = mimetype or guess_mimetype(filename)
     url = presigned_url(

@@ -83,3 +83,22 @@ def test_portal_upload_during_an_outage_fails_cleanly_and_a_retry_succeeds(live_
     assert res["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
     assert requests.get(res["url"], timeout=30).content == data
     assert len(bucket.keys()) == 1
+
+
+def test_downloads_during_an_outage_answer_503_then_recover(live_server, factory, moto):
+    factory.user("ed")
+    factory.org("police", {"ed": "editor"})
+    factory.dataset("police", "crime")
+    token = factory.token("ed")
+    r = requests.post(
+        f"{live_server.url}/api/3/action/resource_create",
+        data={"package_id": "crime"},
+        files={"upload": ("crimes.csv", b"a,b\n1,2\n")},
+        headers={"Authorization": token},
+        timeout=30,
+    )
+    url = r.json()["result"]["url"]
+    moto.stop()
+    assert requests.get(url, timeout=30).status_code == 503  # not a 500, not a 404 that would mean "gone"
+    moto.start()
+    assert requests.get(url, timeout=30).content == b"a,b\n1,2\n"
