@@ -1,6 +1,6 @@
 """S3-compatible object storage through boto3 (AWS S3, MinIO, Ceph), so portal processes hold no files.
 
-Uploads stream: small files go up in one PUT, anything reaching the multipart threshold in parts of that size,
+Uploads stream: small files go up in one PUT, anything larger than the multipart threshold in parts of that size,
 so a process holds at most two parts of any upload in memory. The sha256 is computed on the way. A failed upload
 is aborted, so no half-written object ever becomes visible under its key. Credentials come from boto3's usual
 chain (environment, shared config, instance or task role); nothing secret lives in the portal's settings.
