@@ -86,14 +86,13 @@ def timed(fn: Any) -> tuple[float, Any]:
 def run(workdir: Path, size_mb: int, repeats: int) -> dict[str, Any]:
     data = make_file(workdir / "resource.bin", size_mb)
     size = data.stat().st_size
-    moto, endpoint = harness.moto_server(workdir)
-    s3 = boto3.client(
-        "s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="bench", aws_secret_access_key="bench"
-    )
-    s3.create_bucket(Bucket="bench")
     results: dict[str, Any] = {"bytes": size, "runs": {}}
-    portals = {}
-    try:
+    portals: dict[str, harness.Process] = {}
+    moto, endpoint = harness.moto_server(workdir)
+    try:  # every process started here is stopped in ``finally``, whatever fails
+        credentials = {"aws_access_key_id": "bench", "aws_secret_access_key": "bench"}
+        s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", **credentials)
+        s3.create_bucket(Bucket="bench")
         for name, storage in (("local", ""), ("s3", "s3://bench/portal")):
             env = base_env(workdir, name, endpoint) | {"PORTAL_STORAGE": storage}
             (workdir / name).mkdir(exist_ok=True)
