@@ -43,7 +43,7 @@ def show(name: str) -> str:
         report=_report_view(*report) if report else None,
         preview=_preview_view(preview_res, f"/dataset/{pkg['name']}") if preview_res else None,
         snippets=api_snippets(site_url, pkg),
-        jsonld=script_json(dataset_jsonld(pkg, site_url)),
+        jsonld=None if pkg.get("private") else script_json(dataset_jsonld(pkg, site_url)),
         has_uploads=any(r.get("url_type") == "upload" for r in pkg["resources"]),
     )
 

@@ -21,6 +21,7 @@ bp = Blueprint("search", __name__)
 
 PER_PAGE = 20
 MAX_PAGE = 500
+LANDING_TTL = 30.0  # seconds the unfiltered, anonymous result list may be reused
 AGENCY_TTL = 60.0  # seconds a publisher's new agency type may take to reach the filters
 SORTS = {
     "relevance": ("Best match", "score desc, metadata_modified desc"),
@@ -79,7 +80,11 @@ def index() -> str:
         "facet.limit": -1,
         "include_private": bool(session.get("user_id")),
     }
-    result, query_error = _search(data)
+    if not q and not fq and not data["include_private"]:
+        # The unfiltered list is the most visited search page and the costliest (facets over every dataset).
+        result, query_error = cached(f"landing:{sort_key}:{page}", LANDING_TTL, lambda: _search(data))
+    else:
+        result, query_error = _search(data)
     titles = {
         item["name"]: item["display_name"]
         for field in ("organization", "groups")

@@ -150,6 +150,7 @@ def test_private_dataset_only_for_partners(client, catalogue: Catalogue) -> None
     sign_in(client)
     html = text(client.get("/dataset/partners-only-referrals"))
     assert "Partner agencies only" in html
+    assert "application/ld+json" not in html  # private datasets are never described for search engines
     assert "partners-only-referrals" in text(client.get("/dataset?q=referrals"))
 
 
