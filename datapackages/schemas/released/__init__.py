@@ -1,0 +1,1 @@
+"""Frozen copies of released schema versions, compared by ``datapackages schemas check``."""
