@@ -55,7 +55,10 @@ def main() -> None:
 @click.option("--k", default=10, show_default=True, type=int, help="Rare-category threshold.")
 @click.option("--min-leaf", default=None, type=int, help="Smallest leaf (default: rows/250, within 25-100).")
 def fit_command(data: str, schema_path: str, out: str, seed: int, k: int, min_leaf: int | None) -> None:
-    """Learn a model from DATA (CSV) described by a Table Schema."""
+    """Learn a model from DATA (CSV) described by a Table Schema.
+
+    The model file holds groups of real values (never identifiers or free text): keep it as private as the data.
+    """
     schema = _schema(schema_path)
     try:
         model = fit(_csv(data, schema), schema, seed=seed, k=k, min_leaf=min_leaf)
