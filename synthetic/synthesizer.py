@@ -37,6 +37,7 @@ class Model:
     qi_names: list[str]
     rare_qi_hashes: np.ndarray
     notes: list[str] = field(default_factory=list)
+    derived_dates: list[tuple[int, int]] = field(default_factory=list)
     params: dict[str, Any] = field(default_factory=dict)
 
     def sample(self, n: int, *, seed: int) -> pd.DataFrame:
@@ -95,6 +96,8 @@ class Model:
                 values = column.codec.finish(values)
             matrix[:, j] = values
             features[:, j] = np.where(np.isnan(values), self.sentinels[j], values)
+        for date_j, datetime_j in self.derived_dates:
+            matrix[:, date_j] = np.floor(matrix[:, datetime_j] / 86_400)
         return matrix
 
 
@@ -135,6 +138,7 @@ def fit(
     sentinels = np.array([sentinel_for(c.values) for c in columns], dtype=np.float32)
     features = tree_features(matrix, sentinels) if columns else np.zeros((len(df), 0), dtype=np.float32)
     seeds = np.random.default_rng(seed).integers(0, 2**31 - 1, size=max(len(visit), 1))
+    derived = _derived_dates(columns)
     is_cat = [c.kind == "categorical" for c in columns]
     conditionals = [
         fit_conditional(
@@ -161,7 +165,8 @@ def fit(
         train_hashes=np.unique(frame_hashes(real)),
         qi_names=qi_names,
         rare_qi_hashes=_rare_hashes(real[qi_names], qi_k) if qi_names else np.zeros(0, np.uint64),
-        notes=prepared.notes,
+        notes=prepared.notes + [f"{columns[d].spec.name}: the date of {columns[t].spec.name}" for d, t in derived],
+        derived_dates=derived,
         params={
             "seed": seed,
             "k": k,
@@ -171,6 +176,26 @@ def fit(
             "smooth": smooth,
         },
     )
+
+
+def _derived_dates(columns: list[Column]) -> list[tuple[int, int]]:
+    """(date, datetime) column pairs where the date is the datetime's day in at least 99.9% of real rows (such as
+    an incident date beside its timestamp); the synthetic date is then taken from the synthetic datetime."""
+    pairs = []
+    for d, date_col in enumerate(columns):
+        if date_col.spec.type != "date":
+            continue
+        for t, time_col in enumerate(columns):
+            if time_col.spec.type != "datetime":
+                continue
+            both = ~np.isnan(date_col.values) & ~np.isnan(time_col.values)
+            if both.sum() == 0 or (np.isnan(date_col.values) != np.isnan(time_col.values)).any():
+                continue
+            same_day = np.floor(time_col.values[both] / 86_400) == date_col.values[both]
+            if same_day.mean() >= 0.999:
+                pairs.append((d, t))
+                break
+    return pairs
 
 
 def default_min_leaf(rows: int) -> int:

@@ -71,6 +71,11 @@ def test_spikes_missing_rates_and_seasonality_are_kept(synth, incident_split):
     assert synth["reported_at"].dt.hour.value_counts().idxmax() in (17, 18, 19, 20)
 
 
+def test_date_beside_its_timestamp_is_that_timestamps_day(synth, incident_model):
+    assert (synth["call_date"] == synth["reported_at"].dt.normalize()).all()
+    assert any("call_date: the date of reported_at" in note for note in incident_model.notes)
+
+
 def test_deterministic_relation_survives(synth):
     asb = synth["category"] == "Anti-social behaviour"
     assert (synth.loc[asb, "officers"] == 0).mean() > 0.99
