@@ -29,6 +29,11 @@ from portal.config import Settings
 from portal.uploads import Upload
 
 RICH = "bench-rich-dataset"
+SORTS = {
+    "relevance": "score desc, metadata_modified desc",
+    "recent": "metadata_modified desc",
+    "name": "title_string asc",
+}
 API_FACETS = json.dumps(["organization", "groups", "res_format", "license_id", "release_mode"])
 
 
@@ -52,7 +57,8 @@ def search_pages(rng: np.random.Generator, n: int) -> list[tuple[str, str]]:
         params["sort"] = ["relevance", "recent", "name"][i % 3] if params.get("q") else ["recent", "name"][i % 2]
         if i % 5 == 4:
             params["page"] = int(rng.integers(2, 6))
-        api = {"q": params.get("q", ""), "fq": fq, "rows": 20, "facet.field": API_FACETS, "facet.limit": -1}
+        api = {"q": params.get("q", ""), "fq": fq, "rows": 20, "facet.field": API_FACETS, "facet.limit": -1,
+               "sort": SORTS[params["sort"]]}  # fmt: skip
         api["start"] = (params.get("page", 1) - 1) * 20
         out.append(("/dataset?" + urlencode(params), "/api/3/action/package_search?" + urlencode(api)))
     return out
