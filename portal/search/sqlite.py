@@ -69,7 +69,8 @@ class SQLiteSearch(SearchBackend):
             )
             .select_from(FTS)
             .where(literal_column("search_fts").op("MATCH")(bindparam(None, expression)))
-            .subquery()
+            .cte("ranked")
+            .prefix_with("MATERIALIZED")  # rank every match once; joined as a subquery, FTS5 ran per row
         )
         return stmt.join(ranked, ranked.c.rid == SearchDoc.id), ranked.c.score
 
