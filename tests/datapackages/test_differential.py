@@ -11,8 +11,8 @@ import json
 from pathlib import Path
 
 import pytest
-from dp_compare import error_keys, facts
-from dp_corpus import MIXED_SCHEMA, build_corpus
+from tests.datapackages.dp_compare import error_keys, facts
+from tests.datapackages.dp_corpus import MIXED_SCHEMA, build_corpus
 
 from datapackages.validate import frictionless_report, validate_file
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 import numpy as np
 import pyarrow as pa
 import pytest
-from dp_compare import error_keys, facts
+from tests.datapackages.dp_compare import error_keys, facts
 from frictionless import Schema
 
 from datapackages.validate import frictionless_report, validate_file

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import Factory, LiveServer
+from tests.portal.conftest import Factory, LiveServer
 
 from portal.actions import registry
 from portal.models import User

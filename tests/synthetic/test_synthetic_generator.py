@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from synthetic_fixtures import INCIDENT_SCHEMA
+from tests.synthetic.synthetic_fixtures import INCIDENT_SCHEMA
 
 import synthetic
 from synthetic.metrics import tv_complement

@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from synthetic_fixtures import INCIDENT_SCHEMA
+from tests.synthetic.synthetic_fixtures import INCIDENT_SCHEMA
 
 from synthetic import gate
 from synthetic.cli import main

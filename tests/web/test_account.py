@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import PASSWORD, Catalogue, csrf_token, sign_in
+from tests.web.conftest import PASSWORD, Catalogue, csrf_token, sign_in
 
 
 def session_cookie(client) -> str | None:  # noqa: ANN001

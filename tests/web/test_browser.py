@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORD, Factory, LiveServer, seed
+from tests.web.conftest import PASSWORD, Factory, LiveServer, seed
 
 from portal.config import Settings
 

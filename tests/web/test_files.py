@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import upload
+from tests.web.conftest import upload
 
 from portal.web import files
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
-from conftest import Catalogue
+from tests.web.conftest import Catalogue
 from rdflib import Graph, Namespace, URIRef
 from rdflib import namespace as rns
 

@@ -7,7 +7,7 @@ import json
 import re
 import zipfile
 
-from conftest import Catalogue, sign_in
+from tests.web.conftest import Catalogue, sign_in
 
 
 def text(response) -> str:  # noqa: ANN001

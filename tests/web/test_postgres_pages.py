@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Catalogue
+from tests.web.conftest import Catalogue
 
 
 @pytest.fixture

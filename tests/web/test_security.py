@@ -7,7 +7,7 @@ import re
 from xml.etree import ElementTree as ET
 
 import pytest
-from conftest import Catalogue, sign_in
+from tests.web.conftest import Catalogue, sign_in
 
 PAGES = ["/", "/dataset", "/dataset?q=evil", "/dataset/hostile", "/organization/nypolice", "/feeds/dataset.atom",
          "/feeds/organization/nypolice.atom", "/sitemap-datasets-1.xml"]  # fmt: skip
