@@ -196,7 +196,9 @@ def measure(base: str, paths_file: Path, opts: dict[str, Any]) -> dict[str, Any]
     check_paths(base, paths_file)
     if opts["warmup"]:
         wrk(base, paths_file, opts["warmup"], opts["connections"], 1)
-    return wrk(base, paths_file, opts["duration"], opts["connections"], 1)
+    load_before = os.getloadavg()[0]  # other work on the machine skews results: record it
+    row = wrk(base, paths_file, opts["duration"], opts["connections"], 1)
+    return {**row, "loadavg_before": round(load_before, 2), "loadavg_after": round(os.getloadavg()[0], 2)}
 
 
 def report(row: dict[str, Any], results: Path | None) -> None:
