@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.web.conftest import PASSWORD, Factory, LiveServer, seed
 
 from portal.config import Settings
+from tests.web.conftest import PASSWORD, Factory, LiveServer, seed
 
 pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
@@ -172,3 +172,23 @@ def test_every_page_type_has_no_wcag_22_aa_violations(page, server: LiveServer) 
     assert found == {}, json.dumps(found, indent=1)
     page.set_content('<html><body><img src="x.png"><a href="/"></a></body></html>')
     assert len(axe_violations(page)) >= 2  # the checker does find planted failures
+
+
+def test_pages_work_without_javascript(browser, server: LiveServer) -> None:  # noqa: ANN001
+    context = browser.new_context(base_url=server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/dataset")
+    page.locator("summary", has_text="Agency type").click()
+    page.get_by_role("group", name="Agency type").get_by_label("Council").check()
+    page.get_by_role("button", name="Apply filters").click()
+    assert page.locator("#result-count").inner_text() == "1 dataset found"
+    page.goto("/dataset/demand-by-lsoa")
+    assert page.locator("[data-copy-snippet] button").count() == 0  # no dead copy buttons without script
+    page.get_by_role("navigation", name="Preview pages").get_by_role("link", name=re.compile("^Next")).click()
+    assert page.locator("#preview-caption").inner_text().startswith("Rows 26 to 50")
+    page.goto("/user/login")
+    page.get_by_label("User name").fill("partner-ed")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    assert page.locator("h1").inner_text() == "API tokens"
+    context.close()

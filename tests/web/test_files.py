@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from tests.web.conftest import upload
 
 from portal.web import files
+from tests.web.conftest import upload
 
 
 @pytest.fixture

@@ -8,9 +8,10 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
-from tests.web.conftest import Catalogue
 from rdflib import Graph, Namespace, URIRef
 from rdflib import namespace as rns
+
+from tests.web.conftest import Catalogue
 
 SHAPES = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "dcat-ap-3.0.1-shacl"
 ATOM = "{http://www.w3.org/2005/Atom}"

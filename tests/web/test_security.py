@@ -7,6 +7,7 @@ import re
 from xml.etree import ElementTree as ET
 
 import pytest
+
 from tests.web.conftest import Catalogue, sign_in
 
 PAGES = ["/", "/dataset", "/dataset?q=evil", "/dataset/hostile", "/organization/nypolice", "/feeds/dataset.atom",
