@@ -67,9 +67,12 @@ def index() -> str:
     page = min(max(_int(request.args.get("page"), 1), 1), MAX_PAGE)
     chosen = {f.param: [v for v in request.args.getlist(f.param) if v][:20] for f in FACETS}
     agency_of = cached("agency_of", AGENCY_TTL, _agencies)
-    fq = [field_filter(f.param, chosen[f.param]) for f in FACETS if f.param != "agency" and chosen[f.param]]
+    filters = {
+        f.param: field_filter(f.param, chosen[f.param]) for f in FACETS if f.param != "agency" and chosen[f.param]
+    }
     if chosen["agency"]:
-        fq.append(field_filter("organization", [n for n, a in agency_of.items() if a in chosen["agency"]]))
+        filters["agency"] = field_filter("organization", [n for n, a in agency_of.items() if a in chosen["agency"]])
+    fq = list(filters.values())
     data = {
         "q": q,
         "fq_list": fq,
@@ -90,7 +93,8 @@ def index() -> str:
         for field in ("organization", "groups")
         for item in result.get("search_facets", {}).get(field, {}).get("items", [])
     }
-    facets = _facet_view(result["facets"], chosen, agency_of, titles)
+    own = _own_facet_counts(q, filters, data["include_private"], titles) if not query_error else {}
+    facets = _facet_view(result["facets"], own, chosen, agency_of, titles)
     return render_template(
         "search.html",
         nav="data",
@@ -112,6 +116,26 @@ def _agencies() -> dict[str, str]:
     return {o["name"]: _extra(o, "agency_type") for o in call("organization_list", {"all_fields": True})}
 
 
+def _own_facet_counts(
+    q: str, filters: dict[str, str], include_private: bool, titles: dict[str, str]
+) -> dict[str, dict[str, int]]:
+    """Counts for each facet in use as if its own filter were off, so people can add another value (OR).
+
+    One extra count-only search per facet in use; the agency facet is counted through publishers. Display
+    names of publishers and themes found only this way are added to ``titles``.
+    """
+    out: dict[str, dict[str, int]] = {}
+    for param in filters:
+        field = "organization" if param == "agency" else param
+        others = [fq for p, fq in filters.items() if p != param]
+        data = {"q": q, "fq_list": others, "rows": 0, "facet.field": [field], "facet.limit": -1,
+                "include_private": include_private}  # fmt: skip
+        found = call("package_search", data)
+        out["agency_organization" if param == "agency" else param] = found["facets"].get(field, {})
+        titles.update({i["name"]: i["display_name"] for i in found["search_facets"].get(field, {}).get("items", [])})
+    return out
+
+
 def _search(data: dict[str, Any]) -> tuple[dict[str, Any], str]:
     """Search as asked; if the words are not a valid query, search for them as plain words instead."""
     ctx = action_context()
@@ -128,13 +152,18 @@ def _search(data: dict[str, Any]) -> tuple[dict[str, Any], str]:
 
 
 def _facet_view(
-    facets: dict[str, dict[str, int]], chosen: dict[str, list[str]], agency_of: dict[str, str], titles: dict[str, str]
+    facets: dict[str, dict[str, int]],
+    own: dict[str, dict[str, int]],
+    chosen: dict[str, list[str]],
+    agency_of: dict[str, str],
+    titles: dict[str, str],
 ) -> list[dict[str, Any]]:
+    """Facet values with counts: a facet in use counts as if its own filter were off (``own``)."""
     agencies: dict[str, int] = {}
-    for org, n in facets.get("organization", {}).items():
+    for org, n in own.get("agency_organization", facets.get("organization", {})).items():
         if agency := agency_of.get(org):
             agencies[agency] = agencies.get(agency, 0) + n
-    counts = {**facets, "agency": agencies}
+    counts = {**facets, **{k: v for k, v in own.items() if k != "agency_organization"}, "agency": agencies}
     out = []
     for f in FACETS:
         items = sorted(counts.get(f.param, {}).items(), key=lambda kv: (-kv[1], kv[0]))

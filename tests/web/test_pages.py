@@ -160,3 +160,13 @@ def test_missing_pages_are_govuk_404s(client, catalogue: Catalogue) -> None:
     assert client.get("/organization/nobody").status_code == 404
     assert client.get("/dataset/demand-by-lsoa/datapackage.zip").status_code == 200
     assert client.get("/dataset/partners-only-referrals/datapackage.zip").status_code == 403
+
+
+def test_a_facet_in_use_still_offers_its_other_values(client, catalogue: Catalogue) -> None:
+    html = text(client.get("/dataset?agency=police"))
+    assert re.search(r'value="council"\s*>\s*<label[^>]*>Council <span class="app-facet-count">\(1\)', html)
+    html = text(client.get("/dataset?organization=nypolice"))
+    assert re.search(r'>City of York Council <span class="app-facet-count">\(1\)', html)
+    assert re.search(r'>Crime And Justice <span class="app-facet-count">\(1\)', html)  # other facets narrow
+    both = text(client.get("/dataset?organization=nypolice&organization=york-council"))
+    assert "3 datasets found" in both
