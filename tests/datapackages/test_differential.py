@@ -11,10 +11,10 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.datapackages.dp_compare import error_keys, facts
-from tests.datapackages.dp_corpus import MIXED_SCHEMA, build_corpus
 
 from datapackages.validate import frictionless_report, validate_file
+from tests.datapackages.dp_compare import error_keys, facts
+from tests.datapackages.dp_corpus import MIXED_SCHEMA, build_corpus
 
 REAL = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "real"
 CORPUS = build_corpus()

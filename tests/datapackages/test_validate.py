@@ -9,12 +9,12 @@ from decimal import Decimal
 import numpy as np
 import pyarrow as pa
 import pytest
-from tests.datapackages.dp_compare import error_keys, facts
 from frictionless import Schema
 
 from datapackages.validate import frictionless_report, validate_file
 from datapackages.validate.columns import CHECKERS, python_key, string_keys
 from datapackages.validate.uniqueness import SeenKeys, combine_keys
+from tests.datapackages.dp_compare import error_keys, facts
 
 SCHEMA = {
     "fields": [

@@ -10,11 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.portal.conftest import Factory, LiveServer
 
 from portal.actions import registry
 from portal.models import User
 from portal.uploads import Upload
+from tests.catalogue_fixtures import Factory, LiveServer
 
 BIN = Path(sys.executable).parent
 CSV = b"lsoa_code,month,count\nE01027000,2024-01,5\nE01027001,2024-01,7\n"

@@ -7,7 +7,6 @@ The catalogue fixtures of tests/portal are reused on SQLite (the database is not
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import os
 import uuid
@@ -21,24 +20,7 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from portal.config import Settings
-
-_spec = importlib.util.spec_from_file_location(
-    "portal_test_fixtures_storage", Path(__file__).resolve().parents[1] / "portal" / "conftest.py"
-)
-_fixtures = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_fixtures)
-
-sqlite_template = _fixtures.sqlite_template
-worker_id = _fixtures.worker_id
-database_url = _fixtures.database_url
-services = _fixtures.services
-app = _fixtures.app
-client = _fixtures.client
-factory = _fixtures.factory
-live_server = _fixtures.live_server
-Factory = _fixtures.Factory
-LiveServer = _fixtures.LiveServer
-free_port = _fixtures.free_port
+from tests.catalogue_fixtures import LiveServer, free_port
 
 PART = 5 * 1024 * 1024  # S3's smallest multipart part, so a test file of a few MiB goes up in parts
 CREDENTIALS = {

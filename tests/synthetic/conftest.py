@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from tests.synthetic.synthetic_fixtures import INCIDENT_SCHEMA, make_incidents
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "synthetic"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from tests.synthetic.synthetic_fixtures import INCIDENT_SCHEMA
 
 from synthetic import gate, risks
+from tests.synthetic.synthetic_fixtures import INCIDENT_SCHEMA
 
 
 @pytest.fixture(scope="module")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from tests.synthetic.synthetic_fixtures import INCIDENT_SCHEMA
 
 import synthetic
 from synthetic.metrics import tv_complement
 from synthetic.schema import SchemaError, parse_schema
 from synthetic.validity import schema_violations
+from tests.synthetic.synthetic_fixtures import INCIDENT_SCHEMA
 
 
 @pytest.fixture(scope="module")

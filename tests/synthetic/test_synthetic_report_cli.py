@@ -7,11 +7,11 @@ import json
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from tests.synthetic.synthetic_fixtures import INCIDENT_SCHEMA
 
 from synthetic import gate
 from synthetic.cli import main
 from synthetic.report import build_report, render_html
+from tests.synthetic.synthetic_fixtures import INCIDENT_SCHEMA
 
 
 @pytest.fixture(scope="module")

@@ -5,36 +5,15 @@ plus a catalogue seeded with the kinds of dataset the pages must show, and hosti
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 import json
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from portal.uploads import Upload
-
-_spec = importlib.util.spec_from_file_location(
-    "portal_test_fixtures", Path(__file__).resolve().parents[1] / "portal" / "conftest.py"
-)
-_fixtures = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_fixtures)
-
-sqlite_template = _fixtures.sqlite_template
-postgres_database = _fixtures.postgres_database
-worker_id = _fixtures.worker_id
-database_url = _fixtures.database_url
-settings = _fixtures.settings
-services = _fixtures.services
-app = _fixtures.app
-client = _fixtures.client
-factory = _fixtures.factory
-live_server = _fixtures.live_server
-Factory = _fixtures.Factory
-LiveServer = _fixtures.LiveServer
 
 PASSWORD = "correct horse battery staple"
 XSS = '<script>alert("x")</script>'

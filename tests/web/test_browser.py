@@ -18,9 +18,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from portal.config import Settings
-from tests.web.conftest import PASSWORD, Factory, LiveServer, seed
+from tests.catalogue_fixtures import Factory, LiveServer
+from tests.web.conftest import PASSWORD, seed
 
 pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
@@ -78,7 +80,7 @@ def test_search_filter_open_dataset_and_page_preview(page) -> None:  # noqa: ANN
     page.get_by_label("Open data").check()
     page.get_by_role("button", name="Apply filters").click()
     assert page.locator("#result-count").inner_text() == "1 dataset found"
-    assert page.get_by_role("link", name="Council spending").is_visible()
+    expect(page.get_by_role("link", name="Council spending")).to_be_visible()
     page.get_by_role("link", name="Remove filter Release mode: Open data").click()
     assert page.locator("#result-count").inner_text() == "3 datasets found"
     page.get_by_role("link", name="Service demand by LSOA").click()
@@ -105,7 +107,7 @@ def test_download_a_resource_and_the_zip(page) -> None:  # noqa: ANN001
 def test_copy_an_api_snippet_and_run_it(page, server: LiveServer) -> None:  # noqa: ANN001
     page.goto("/dataset/demand-by-lsoa")
     page.get_by_role("button", name="Copy Python snippet").click()
-    assert page.get_by_role("button", name="Copied").is_visible()
+    expect(page.get_by_role("button", name="Copied")).to_be_visible()  # waits for the script to update it
     snippet = page.evaluate("navigator.clipboard.readText()")
     assert snippet.startswith("import requests")
     run = subprocess.run([sys.executable, "-c", snippet], capture_output=True, text=True, timeout=60)

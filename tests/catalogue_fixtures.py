@@ -1,4 +1,4 @@
-"""Fixtures for the catalogue: every API test runs against SQLite and a real PostgreSQL.
+"""Catalogue fixtures (a pytest plugin, see tests/conftest.py): every API test runs against SQLite and PostgreSQL.
 
 Each test gets an empty catalogue: SQLite from a migrated template file, PostgreSQL by truncating the tables of
 a database migrated once per worker.
