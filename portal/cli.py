@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -13,6 +14,12 @@ from portal.config import Settings
 from portal.errors import ActionError
 from portal.models import User
 from portal.services import Services
+
+
+def default_site_url(host: str, port: int) -> None:
+    """Without PORTAL_SITE_URL, links (download URLs, API help) point at where this process serves."""
+    if not os.environ.get("PORTAL_SITE_URL"):
+        os.environ["PORTAL_SITE_URL"] = f"http://{host}:{port}"
 
 
 def services(migrate: bool = True) -> Services:
@@ -71,6 +78,7 @@ def db_upgrade(revision: str) -> None:
 @click.option("--debug", is_flag=True)
 def serve(host: str, port: int, debug: bool) -> None:
     """Serve the portal (for production use gunicorn: see docs/deploy.md)."""
+    default_site_url(host, port)
     from portal.app import create_app
 
     create_app().run(host=host, port=port, debug=debug, threaded=True)
@@ -147,6 +155,7 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     """Load the demo catalogue (partners, themes, datasets made up here), then serve it."""
     from portal.demo import load_demo
 
+    default_site_url(host, port)
     svc = services()
     summary = load_demo(svc)
     click.echo(summary)

@@ -48,3 +48,28 @@ def test_demo_loads_idempotently(tmp_path):
     first = portal(tmp_path, "demo", "--no-serve").stdout
     second = portal(tmp_path, "demo", "--no-serve").stdout
     assert "Demo catalogue ready: 4 datasets" in first and first == second
+
+
+def test_serve_links_to_its_own_address(tmp_path):
+    import time
+
+    import requests
+
+    from tests.catalogue_fixtures import free_port
+
+    port = free_port()
+    env = {**os.environ, "PORTAL_INSTANCE_PATH": str(tmp_path)}
+    env.pop("PORTAL_SITE_URL", None)
+    env.pop("PORTAL_DATABASE_URL", None)
+    proc = subprocess.Popen([str(BIN), "serve", "--port", str(port)], env=env, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                r = requests.get(f"http://127.0.0.1:{port}/api/3/action/status_show", timeout=2)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        assert r.json()["result"]["site_url"] == f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
