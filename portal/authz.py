@@ -86,10 +86,15 @@ def check_package_permission(ctx: Context, pkg: Package, permission: str) -> Non
         raise NotAuthorized(f"user {_who(ctx)} not authorized to edit package {pkg.id}")
 
 
+def by_id_or_name(ctx: Context, model: Any, ref: Any) -> Any:
+    """The row of ``model`` whose id or name is ``ref``, or ``None`` (also for a ref that is not a string)."""
+    if not isinstance(ref, str) or not ref:
+        return None
+    return ctx.session.get(model, ref) or ctx.session.scalar(select(model).where(model.name == ref))
+
+
 def find_package(ctx: Context, id_or_name: Any) -> Package:
-    if not isinstance(id_or_name, str) or not id_or_name:
-        raise NotFound("dataset")
-    pkg = ctx.session.get(Package, id_or_name) or ctx.session.scalar(select(Package).where(Package.name == id_or_name))
+    pkg = by_id_or_name(ctx, Package, id_or_name)
     if pkg is None:
         raise NotFound("dataset")
     return pkg
@@ -106,9 +111,7 @@ def find_resource(ctx: Context, resource_id: Any) -> Resource:
 
 def find_group(ctx: Context, id_or_name: Any, *, organization: bool) -> Group:
     kind = "organization" if organization else "group"
-    if not isinstance(id_or_name, str) or not id_or_name:
-        raise NotFound(kind)
-    group = ctx.session.get(Group, id_or_name) or ctx.session.scalar(select(Group).where(Group.name == id_or_name))
+    group = by_id_or_name(ctx, Group, id_or_name)
     if group is None or group.is_organization != organization or group.state == "deleted":
         raise NotFound(kind)
     return group

@@ -7,12 +7,10 @@ import sys
 from typing import Any
 
 import click
-from sqlalchemy import select
 
 from portal.actions import registry
 from portal.config import Settings
 from portal.errors import ActionError
-from portal.models import User
 from portal.services import Services
 
 
@@ -32,14 +30,9 @@ def services(migrate: bool = True) -> Services:
 def run_as_sysadmin(name: str, data: dict[str, Any]) -> Any:
     """Operators act with full rights: the CLI runs actions as a built-in site user."""
     svc = services()
-    with svc.context() as ctx:
-        site_user = ctx.session.scalar(select(User).where(User.name == "site-user"))
-        if site_user is None:
-            site_user = User(name="site-user", sysadmin=True, fullname="Site operator (command line)")
-            ctx.session.add(site_user)
-            ctx.session.flush()
+    with svc.system_context("site-user", "Site operator (command line)") as ctx:
         try:
-            return registry.call(name, ctx.as_user(site_user), data)
+            return registry.call(name, ctx, data)
         except ActionError as exc:
             raise click.ClickException(f"{name} failed: {exc.message}") from None
 

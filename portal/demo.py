@@ -56,13 +56,7 @@ def _csv(seed: int) -> bytes:
 
 def load_demo(svc: Services) -> str:
     """Idempotent: a second run finds everything in place and changes nothing."""
-    with svc.context() as ctx:
-        admin = ctx.session.scalar(select(User).where(User.name == "demo-admin"))
-        if admin is None:
-            admin = User(name="demo-admin", sysadmin=True, fullname="Demo administrator")
-            ctx.session.add(admin)
-            ctx.session.flush()
-        sys_ctx = ctx.as_user(admin)
+    with svc.system_context("demo-admin", "Demo administrator") as sys_ctx:
         existing_orgs = set(registry.call("organization_list", sys_ctx, {}))
         for name, title, agency in PARTNERS:
             if name not in existing_orgs:
@@ -72,7 +66,7 @@ def load_demo(svc: Services) -> str:
         for name, title in THEMES:
             if name not in existing_groups:
                 registry.call("group_create", sys_ctx, {"name": name, "title": title})
-        if ctx.session.scalar(select(User).where(User.name == "partner-editor")) is None:
+        if sys_ctx.session.scalar(select(User).where(User.name == "partner-editor")) is None:
             registry.call(
                 "user_create",
                 sys_ctx,
@@ -84,7 +78,7 @@ def load_demo(svc: Services) -> str:
                 {"id": "north-yorkshire-police", "username": "partner-editor", "role": "editor"},
             )
         for seed, (org, name, title, tags, groups) in enumerate(DATASETS):
-            if ctx.session.scalar(select(Package.id).where(Package.name == name)):
+            if sys_ctx.session.scalar(select(Package.id).where(Package.name == name)):
                 continue
             pkg = registry.call(
                 "package_create",

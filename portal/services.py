@@ -30,6 +30,19 @@ class Services:
         upgrade(self.db.engine)
 
     @contextmanager
+    def system_context(self, name: str, fullname: str) -> Iterator[Context]:
+        """A context acting as the built-in sysadmin ``name`` (created on first use): the CLI and demo loader."""
+        from sqlalchemy import select
+
+        with self.context() as ctx:
+            user = ctx.session.scalar(select(User).where(User.name == name))
+            if user is None:
+                user = User(name=name, sysadmin=True, fullname=fullname)
+                ctx.session.add(user)
+                ctx.session.flush()
+            yield ctx.as_user(user)
+
+    @contextmanager
     def context(self, user: User | None = None) -> Iterator[Context]:
         """An action context outside a request (CLI, tests, seeding); commits when the block ends."""
         with self.db.session() as session:

@@ -126,9 +126,7 @@ def _users(ctx: Context, errors: Errors, raw: Any) -> list[tuple[User, str]]:
 
 
 def _find_user(ctx: Context, ref: Any) -> User | None:
-    if not isinstance(ref, str) or not ref:
-        return None
-    return ctx.session.get(User, ref) or ctx.session.scalar(select(User).where(User.name == ref))
+    return authz.by_id_or_name(ctx, User, ref)
 
 
 def save_group(ctx: Context, group: Group | None, clean: dict[str, Any], organization: bool) -> Group:

@@ -27,9 +27,7 @@ def auth_group_admin(ctx: Context, data: dict[str, Any]) -> None:
 
 
 def _find_any_group(ctx: Context, ref: Any) -> Group:
-    if not isinstance(ref, str) or not ref:
-        raise NotFound("organization or group")
-    group = ctx.session.get(Group, ref) or ctx.session.scalar(select(Group).where(Group.name == ref))
+    group = authz.by_id_or_name(ctx, Group, ref)
     if group is None or group.state == "deleted":
         raise NotFound("organization or group")
     return group

@@ -18,9 +18,7 @@ from portal.validation import Errors, check_name, text
 
 
 def find_user(ctx: Context, ref: Any) -> User:
-    if not isinstance(ref, str) or not ref:
-        raise NotFound("user")
-    user = ctx.session.get(User, ref) or ctx.session.scalar(select(User).where(User.name == ref))
+    user = authz.by_id_or_name(ctx, User, ref)
     if user is None or user.state == "deleted":
         raise NotFound("user")
     return user
