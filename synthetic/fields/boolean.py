@@ -19,10 +19,13 @@ class BooleanCodec(FieldCodec):
         false_values = set(self.spec.extra.get("falseValues", DEFAULT_FALSE))
         missing = missing_mask(column)
         text = column.astype("string").str.strip()
-        is_bool = column.map(lambda v: isinstance(v, bool | np.bool_))
-        truthy = (is_bool & (column == True)) | text.isin(true_values).fillna(False)  # noqa: E712
-        falsy = (is_bool & (column == False)) | text.isin(false_values).fillna(False)  # noqa: E712
-        bad = ~(truthy | falsy | missing)
+        # Plain numpy masks: pandas 3 keeps a string column's dtype through ``map``, so a Series of flags
+        # built that way would be strings.
+        values = column.to_numpy(dtype=object)
+        is_bool = np.fromiter((isinstance(v, bool | np.bool_) for v in values), dtype=bool, count=len(values))
+        truthy = (is_bool & (values == True)) | text.isin(true_values).fillna(False).to_numpy(dtype=bool)  # noqa: E712
+        falsy = (is_bool & (values == False)) | text.isin(false_values).fillna(False).to_numpy(dtype=bool)  # noqa: E712
+        bad = pd.Series(~(truthy | falsy | missing.to_numpy(dtype=bool)), index=column.index)
         if bad.any():
             raise self.fail(column, bad, f"booleans ({sorted(true_values)} / {sorted(false_values)})")
         out = pd.Series(np.where(truthy, True, False), index=column.index, dtype=object)
