@@ -62,4 +62,4 @@ def call(name: str, ctx: Context, data: dict[str, Any] | None = None) -> Any:
 
 def _load_all() -> None:
     """Import the action modules once so their decorators fill the register."""
-    from portal.actions import group, organization, package, resource, site, user  # noqa: F401
+    from portal.actions import group, organization, package, resource, revise, site, user  # noqa: F401

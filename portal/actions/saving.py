@@ -95,8 +95,15 @@ def _resources(errors: Errors, raw: Any) -> list[dict[str, Any]] | None:
     out = []
     for index, item in enumerate(raw):
         sub = Errors()
-        cleaned = resource_fields(sub, item)
+        upload = item.get("upload")
+        if isinstance(upload, Upload):  # a file sent with the dataset (package_revise's multipart uploads)
+            item = {k: v for k, v in item.items() if k != "upload"}
+        elif upload not in (None, ""):
+            sub.add("upload", "Must be a file sent as multipart/form-data")
+            upload = None
+        cleaned = resource_fields(sub, {k: v for k, v in item.items() if k != "upload"})
         cleaned["id"] = check_client_id(sub, item.get("id"))
+        cleaned["upload"] = upload if isinstance(upload, Upload) else None
         for field, messages in sub.fields.items():
             errors.add("resources", f"resource {index + 1}, {field}: {'; '.join(messages)}")
         out.append(cleaned)
@@ -143,6 +150,8 @@ def set_resources(ctx: Context, pkg: Package, items: list[dict[str, Any]]) -> No
                 raise_validation("resources", f"resource id {item['id']} already exists")
             res = Resource(id=item.get("id") or str(uuid.uuid4()), package_id=pkg.id, created=utcnow())
         apply_resource(ctx, res, item)
+        if item.get("upload") is not None:
+            store_upload(ctx, res, item["upload"])
         res.position = position
         kept.append(res)
     for gone in current.values():

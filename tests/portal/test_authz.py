@@ -34,6 +34,7 @@ def write_cases(world):
             EDITORS,
         ),
         "package_patch": ({"id": pkg["id"], "title": "T"}, EDITORS),
+        "package_revise": ({"match": {"id": pkg["id"]}, "update": {"title": "T"}}, EDITORS),
         "package_delete": ({"id": pkg["id"]}, EDITORS),
         "resource_create": ({"package_id": pkg["id"], "url": "https://example.org/b.csv"}, EDITORS),
         "resource_update": ({"id": res["id"], "url": "https://example.org/c.csv"}, EDITORS),
@@ -50,8 +51,8 @@ def write_cases(world):
 
 
 WRITE_ACTIONS = [
-    "package_create", "package_update", "package_patch", "package_delete", "resource_create", "resource_update",
-    "resource_patch", "resource_delete", "organization_create", "organization_update",
+    "package_create", "package_update", "package_patch", "package_revise", "package_delete", "resource_create",
+    "resource_update", "resource_patch", "resource_delete", "organization_create", "organization_update",
     "organization_member_create", "group_create", "user_create", "api_token_create", "api_token_revoke",
 ]  # fmt: skip
 
