@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy.optimize import linprog
-from scipy.sparse.csgraph import connected_components
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import breadth_first_order, connected_components
 
 TOTAL = "Total"
 MAX_AUDIT_CELLS = 400
@@ -106,17 +107,20 @@ def _lone_cells(hidden: np.ndarray) -> list[tuple[int, int]]:
 
 
 def _hide_smallest_in_line(values: np.ndarray, hidden: np.ndarray, axis: int, line: int) -> None:
-    """Hide the line's smallest visible cell, preferring one whose other line already has hidden cells."""
-    cells = [(line, j) for j in range(values.shape[1])] if axis == 0 else [(i, line) for i in range(values.shape[0])]
-    candidates = [cell for cell in cells if not hidden[cell]]
-    if not candidates:
+    """Hide one more visible cell of the line: a non-zero one if there is one (a hidden zero can only be
+    raised, so it protects little), preferring cells whose crossing line already has hidden cells, smallest
+    value first."""
+    visible = ~(hidden[line, :] if axis == 0 else hidden[:, line])
+    if not visible.any():
         return
-
-    def cost(cell: tuple[int, int]) -> tuple[int, int]:
-        other = hidden[:, cell[1]].sum() if axis == 0 else hidden[cell[0], :].sum()
-        return (0 if other else 1, int(values[cell]))
-
-    hidden[min(candidates, key=cost)] = True
+    cells = values[line, :] if axis == 0 else values[:, line]
+    crossing = hidden.sum(axis=0) if axis == 0 else hidden.sum(axis=1)
+    order = np.lexsort((cells, crossing == 0, cells == 0))  # last key sorts first
+    pick = int(order[visible[order]][0])
+    if axis == 0:
+        hidden[line, pick] = True
+    else:
+        hidden[pick, line] = True
 
 
 def _hide_partner(values: np.ndarray, hidden: np.ndarray, r: int, c: int) -> None:
@@ -125,12 +129,69 @@ def _hide_partner(values: np.ndarray, hidden: np.ndarray, r: int, c: int) -> Non
 
 
 def recoverable_cells(values: np.ndarray, hidden: np.ndarray, min_width: float = 1.0) -> list[tuple[int, int]]:
-    """Hidden cells that published cells and line totals pin to an interval narrower than min_width.
+    """Hidden cells that the published cells and the line totals pin to a single value.
 
-    Each group of hidden cells linked through shared rows or columns is solved as a linear programme: minimise
-    and maximise the cell subject to every line sum and non-negativity. Groups larger than MAX_AUDIT_CELLS are
-    skipped (the two-per-line rule still holds for them).
-    """
+    Given every line total, the hidden cells are the non-negative solutions of a transportation problem whose
+    constraint matrix is totally unimodular, so each cell's range has whole-number ends: a cell is safe exactly
+    when it can move by one unit. Raising cell (r, c) by one needs a chain of compensating changes from row r
+    to column c (lowering other hidden cells that are above zero, raising others); lowering it needs one from
+    column c to row r. Both are reachability questions in a directed graph (rows and columns as nodes, hidden
+    cells as edges), answered with breadth-first searches instead of linear programmes
+    (``recoverable_cells_lp`` solves those, as the cross-check). ``min_width`` above 1 uses the programmes."""
+    if min_width > 1.0:
+        return recoverable_cells_lp(values, hidden, min_width)
+    cells = np.argwhere(hidden)
+    if len(cells) == 0:
+        return []
+    n_rows, n_cols = values.shape
+    rows, cols = cells[:, 0], cells[:, 1] + n_rows
+    positive = values[cells[:, 0], cells[:, 1]] > 0
+    # Edges: column -> row raises a hidden cell (always possible); row -> column lowers one above zero. A line
+    # with no total of its own (the only row or column) is free: it links both ways to a slack node.
+    slack = n_rows + n_cols
+    free = _free_lines(n_rows, n_cols)
+    src = np.concatenate([cols, rows[positive], free, np.full(len(free), slack)])
+    dst = np.concatenate([rows, cols[positive], np.full(len(free), slack), free])
+    can_rise = _moves(rows, cols, positive, src, dst, slack, free)
+    can_fall = _moves(cols, rows, np.ones(len(cells), bool), src, dst, slack, free) & positive
+    return [(int(r), int(c)) for (r, c), safe in zip(cells, can_rise | can_fall, strict=True) if not safe]
+
+
+def _free_lines(n_rows: int, n_cols: int) -> np.ndarray:
+    """Lines whose total is just their one cell: rows of a one-column table, columns of a one-row table."""
+    free = list(range(n_rows)) if n_cols == 1 else []
+    free += list(range(n_rows, n_rows + n_cols)) if n_rows == 1 else []
+    return np.asarray(free, dtype=np.int64)
+
+
+def _moves(home, away, starts, src, dst, slack: int, free: np.ndarray) -> np.ndarray:  # noqa: ANN001
+    """For each cell (home -> away), is ``away`` reachable from ``home`` through other hidden cells?
+
+    A simple path never returns to ``home``, so search the graph without that node, from each neighbour the
+    path could step to first (cells of the same line that allow the first move, ``starts``, and the slack
+    node when the line is free); the cell itself is one of those starts when it allows the move, so its own
+    trivial reach is discounted."""
+    result = np.zeros(len(home), dtype=bool)
+    for node in np.unique(home):
+        mine = np.flatnonzero(home == node)
+        firsts = list(away[mine[starts[mine]]]) + ([slack] if node in free else [])
+        if not firsts:
+            continue
+        keep = (src != node) & (dst != node)
+        shape = (slack + 1, slack + 1)
+        graph = csr_matrix((np.ones(int(keep.sum()), dtype=np.int8), (src[keep], dst[keep])), shape=shape)
+        reached = np.zeros(slack + 1, dtype=np.int64)
+        for first in firsts:
+            reached[breadth_first_order(graph, int(first), directed=True, return_predecessors=False)] += 1
+        result[mine] = reached[away[mine]] - starts[mine].astype(np.int64) >= 1
+    return result
+
+
+def recoverable_cells_lp(values: np.ndarray, hidden: np.ndarray, min_width: float = 1.0) -> list[tuple[int, int]]:
+    """The same audit by linear programming: each hidden cell minimised and maximised subject to every line
+    sum (lines of more than one cell) and non-negativity, in groups of cells linked through shared lines
+    (groups above MAX_AUDIT_CELLS are skipped). Slower; kept as the reference the path audit is tested
+    against, and for ``min_width`` > 1."""
     cells = np.argwhere(hidden)
     if len(cells) == 0:
         return []
@@ -145,11 +206,13 @@ def recoverable_cells(values: np.ndarray, hidden: np.ndarray, min_width: float =
         members = cells[labels == group]
         if len(members) <= MAX_AUDIT_CELLS:
             exposed += _audit_group(values, hidden, members, min_width)
-    return exposed
+    return sorted(exposed)
 
 
 def _audit_group(values, hidden, members: np.ndarray, min_width: float) -> list[tuple[int, int]]:
     lines = sorted({(0, int(r)) for r, _ in members} | {(1, int(c)) for _, c in members})
+    # A line that is a single cell has no separate total to constrain it.
+    lines = [(axis, line) for axis, line in lines if values.shape[1 - axis] > 1]
     a_eq = np.zeros((len(lines), len(members)))
     b_eq = np.zeros(len(lines))
     for i, (axis, line) in enumerate(lines):

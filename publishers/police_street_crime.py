@@ -1,0 +1,70 @@
+"""North Yorkshire Police: street-level crime and anti-social behaviour, as open data at LSOA level.
+
+The raw extract is the data.police.uk street file (``Crime ID`` blank for anti-social behaviour, ``Month``,
+``LSOA code``...). Points and street names are withheld: the release is at LSOA level.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from publishers.framework import Catalogue, Column, Input, Link, Open, PublisherSpec, Rejects, Source
+from publishers.framework import transforms as t
+
+COLUMNS = (
+    Column("incident_id", ("Crime ID",)),
+    Column("service", value="police"),
+    Column("agency", ("Reported by",)),
+    Column("incident_month", ("Month",), (t.month("%Y-%m"),)),
+    Column("incident_category", ("Crime type",)),
+    Column("outcome", ("Last outcome category",), required=False),
+    Column("location_description", ("Location",)),
+    Column("lsoa_code", ("LSOA code",), (t.lsoa(),)),
+    Column("local_authority_code", ("LSOA code",), (t.authority_of_lsoa(),)),
+    Column("latitude", ("Latitude",), (t.number(),)),
+    Column("longitude", ("Longitude",), (t.number(),)),
+)
+
+POLICE_INPUT = Input(Source("police/*-street.csv", header_contains=("Crime ID", "Crime type")), COLUMNS)
+
+
+def fill_incident_ids(frame: pd.DataFrame) -> pd.DataFrame:
+    """Anti-social behaviour has no crime ID: give each such row a stable one (service, month, running number)."""
+    blank = frame["incident_id"].eq("")
+    if blank.any():
+        keys = frame.loc[blank, "service"].astype(str) + "-" + frame.loc[blank, "incident_month"].astype(str)
+        numbers = keys.groupby(keys).cumcount() + 1
+        frame = frame.copy()
+        frame.loc[blank, "incident_id"] = keys + "-" + numbers.map("{:06d}".format)
+    return frame
+
+
+SPEC = PublisherSpec(
+    name="police-street-crime",
+    schema="emergency-incidents",
+    inputs=(POLICE_INPUT,),
+    release=Open(withhold=("latitude", "longitude", "location_description")),
+    rejects=Rejects("quarantine", max_share=0.01),
+    derive=fill_incident_ids,
+    description="Street-level crime and anti-social behaviour by LSOA (open)",
+    catalogue=Catalogue(
+        title="Street-level crime and anti-social behaviour by LSOA",
+        summary=(
+            "Crimes and anti-social behaviour reported to North Yorkshire Police, by month, type, outcome and "
+            "Lower Layer Super Output Area (LSOA). Published at LSOA level: no points or street names."
+        ),
+        organization="north-yorkshire-police",
+        frequency="monthly",
+        themes=("crime-and-justice",),
+        tags=("crime", "anti-social-behaviour", "lsoa"),
+        temporal_field="incident_month",
+        sources=(Link("data.police.uk street-level crime", "https://data.police.uk/data/"),),
+        contact_name="NYP Information Management",
+        contact_email="data@northyorkshire.police.example.org",
+    ),
+)
+
+if __name__ == "__main__":  # pragma: no cover
+    from publishers.cli import main
+
+    main(["run", "police-street-crime"])
