@@ -271,7 +271,8 @@ def _read_json(path: Path, label: str, source: Source) -> RawTable:
     try:
         data = json.loads(path.read_text(encoding=detect_encoding(path, source.encoding, source.fallback_encoding)))
     except ValueError as exc:
-        raise DataError(f"{label} is not valid JSON", [Problem(label, None, "", str(exc)[:80], "a JSON document")]) from None
+        problem = Problem(label, None, "", str(exc)[:80], "a JSON document")
+        raise DataError(f"{label} is not valid JSON", [problem]) from None
     records = data.get(source.json_records) if source.json_records and isinstance(data, dict) else data
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         where = f"under {source.json_records!r}" if source.json_records else "at the top level"

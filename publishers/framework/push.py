@@ -88,7 +88,8 @@ class Catalogue:
         except NotFound:
             return None
         except NotAuthorized:
-            raise SetupError(f"the token may not read dataset {name!r}; is its user an editor of the organization?") from None
+            hint = "is its user an editor of the organization?"
+            raise SetupError(f"the token may not read dataset {name!r}; {hint}") from None
         except (requests.RequestException, CKANAPIError) as exc:
             raise SetupError(f"catalogue {self.url} is unreachable: {_message(exc)}") from None
 
