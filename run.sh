@@ -27,7 +27,7 @@ case "${1:-}" in
   demo)
     setup
     shift
-    exec .venv/bin/portal demo "$@"
+    exec .venv/bin/publish demo "$@"
     ;;
   test)
     setup

@@ -1,21 +1,16 @@
-"""Demo content made up here, so a fresh clone shows a working catalogue without any outside data.
+"""The demo catalogue's partners: organizations, themes and users, so a fresh clone has somewhere to publish.
 
-Everything is labelled as generated. The partner publishers (``publishers/``) replace this with the real
-pipeline once they run against the portal.
+The datasets themselves come from the partner publishers (``publish demo`` runs them against the portal
+through the CKAN API, on generated raw extracts). Loading is idempotent.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import random
-
 from sqlalchemy import select
 
 from portal.actions import registry
-from portal.models import Package, User
+from portal.models import User
 from portal.services import Services
-from portal.uploads import Upload
 
 PARTNERS = [
     ("north-yorkshire-council", "North Yorkshire Council", "council"),
@@ -31,27 +26,16 @@ THEMES = [
     ("health", "Health"),
     ("society", "Society"),
 ]
-DATASETS = [
-    ("north-yorkshire-police", "demo-crime-by-lsoa", "Recorded crime by LSOA (generated demo)",
-     ["crime", "lsoa"], ["crime-and-justice"]),
-    ("north-yorkshire-fire-and-rescue", "demo-fire-incidents", "Fire and rescue incidents (generated demo)",
-     ["fire", "incidents"], ["emergency-services"]),
-    ("city-of-york-council", "demo-spending-over-500", "Spending over GBP 500 (generated demo)",
-     ["spending", "transparency"], ["government-spending"]),
-    ("north-yorkshire-council", "demo-service-demand", "Service demand by LSOA (generated demo)",
-     ["demand", "lsoa"], ["society"]),
-]  # fmt: skip
 DEMO_PASSWORD = "demo-password-change-me"
+PUBLISHER = "demo-publisher"  # the account the partner publishers push with: an editor of every partner
 
 
-def _csv(seed: int) -> bytes:
-    rng = random.Random(seed)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["lsoa_code", "month", "count"])
-    for i in range(50):
-        writer.writerow([f"E0102{7000 + i:04d}", f"2024-{rng.randint(1, 12):02d}", rng.randint(0, 40)])
-    return out.getvalue().encode()
+def _user(sys_ctx, name: str, email: str, roles: dict[str, str]) -> None:  # noqa: ANN001
+    if sys_ctx.session.scalar(select(User).where(User.name == name)) is not None:
+        return
+    registry.call("user_create", sys_ctx, {"name": name, "email": email, "password": DEMO_PASSWORD})
+    for org, role in roles.items():
+        registry.call("organization_member_create", sys_ctx, {"id": org, "username": name, "role": role})
 
 
 def load_demo(svc: Services) -> str:
@@ -66,38 +50,10 @@ def load_demo(svc: Services) -> str:
         for name, title in THEMES:
             if name not in existing_groups:
                 registry.call("group_create", sys_ctx, {"name": name, "title": title})
-        if sys_ctx.session.scalar(select(User).where(User.name == "partner-editor")) is None:
-            registry.call(
-                "user_create",
-                sys_ctx,
-                {"name": "partner-editor", "email": "editor@example.org", "password": DEMO_PASSWORD},
-            )
-            registry.call(
-                "organization_member_create",
-                sys_ctx,
-                {"id": "north-yorkshire-police", "username": "partner-editor", "role": "editor"},
-            )
-        for seed, (org, name, title, tags, groups) in enumerate(DATASETS):
-            if sys_ctx.session.scalar(select(Package.id).where(Package.name == name)):
-                continue
-            pkg = registry.call(
-                "package_create",
-                sys_ctx,
-                {
-                    "name": name,
-                    "title": title,
-                    "owner_org": org,
-                    "notes": "Generated demonstration data: not real figures.",
-                    "license_id": "OGL-UK-3.0",
-                    "tags": [{"name": t} for t in tags],
-                    "groups": [{"name": g} for g in groups],
-                },
-            )
-            registry.call(
-                "resource_create",
-                sys_ctx,
-                {"package_id": pkg["id"], "name": "Data (CSV)", "format": "CSV",
-                 "upload": Upload("data.csv", io.BytesIO(_csv(seed)))},
-            )  # fmt: skip
+        _user(sys_ctx, "partner-editor", "editor@example.org", {"north-yorkshire-police": "editor"})
+        _user(sys_ctx, PUBLISHER, "publisher@example.org", {name: "editor" for name, _, _ in PARTNERS})
         count = registry.call("package_search", sys_ctx, {"rows": 0})["count"]
-    return f"Demo catalogue ready: {count} datasets. Partner sign-in: partner-editor / {DEMO_PASSWORD}"
+    return (
+        f"Demo partners ready ({len(PARTNERS)} organizations, {count} datasets). "
+        f"Partner sign-in: partner-editor / {DEMO_PASSWORD}"
+    )

@@ -337,10 +337,10 @@ def excel_bands() -> ExcelBands:
 
 
 INDIVIDUAL = re.compile(
-    r"^(mr|mrs|ms|miss|mx|dr|prof|rev|sir|lady|master)\.?\s+[a-z]", re.IGNORECASE
+    r"^(?:mr|mrs|ms|miss|mx|dr|prof|rev|sir|lady|master)\.?\s+[a-z]", re.IGNORECASE
 )  # titled personal names
 ORGANISATION = re.compile(
-    r"\b(ltd|limited|plc|llp|llc|inc|co|company|council|trust|charity|association|society|services|group|"
+    r"\b(?:ltd|limited|plc|llp|llc|inc|co|company|council|trust|charity|association|society|services|group|"
     r"partnership|school|college|university|nhs|church|club|centre|center|hotel|bank|agency|authority|"
     r"department|ministry|board|fund|foundation|holdings|solutions|systems|consulting|consultants|& sons|"
     r"and sons|garage|motors|builders|contractors|supplies|design|media|studio|events|travel|housing|"
