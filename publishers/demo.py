@@ -79,13 +79,14 @@ def run_demo(host: str, port: int, instance: Path, *, serve: bool = True) -> int
 
 def _publish_all(url: str, token: str, raw: Path, work: Path) -> int:
     lookup = raw / "geography" / "lsoa-lookup.csv"
-    options = Options(raw_dir=raw, work_dir=work, catalogue=url, token=token, geography=[lookup], secret=secret_from(raw))
+    options = Options(raw, work, catalogue=url, token=token, geography=[lookup], secret=secret_from(raw))
     worst = 0
     for name in registry.PUBLISHERS:
         started = time.perf_counter()
         try:
             result = run(registry.load(name), options)
-            console.print(f"  {name:<22} {result.change:<10} {result.rows_out:>7} rows  {time.perf_counter() - started:5.1f} s")
+            took = time.perf_counter() - started
+            console.print(f"  {name:<22} {result.change:<10} {result.rows_out:>7} rows  {took:5.1f} s")
         except PublishError as exc:
             worst = max(worst, exc.exit_code)
             console.print(f"  [red]{name:<22} failed: {exc}[/red]")
