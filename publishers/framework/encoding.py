@@ -14,6 +14,7 @@ from charset_normalizer import from_bytes
 from publishers.framework.errors import DataError, Problem, SetupError
 
 CHUNK = 4 << 20
+NOT_TEXT = "a CSV saved as text: UTF-8 or cp1252 (UTF-16 needs its byte-order mark)"
 BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
@@ -66,10 +67,15 @@ def detect_encoding(path: Path, declared: str | None = None, fallback: str = "cp
             )
         return encoding
     with path.open("rb") as stream:
-        head = stream.read(4)
+        head = stream.read(1 << 16)
     for bom, name in BOMS:
         if head.startswith(bom):
             return name
+    if b"\x00" in head:
+        raise DataError(
+            f"{path.name} is not a text file in a known encoding",
+            [Problem(path.name, _line_of(path, head.index(b"\x00")), "", "NUL bytes", NOT_TEXT)],
+        )
     bad = _first_bad_byte(path, "utf-8")
     if bad is None:
         return "utf-8"
@@ -82,8 +88,8 @@ def _legacy(path: Path, bad: int, fallback: str) -> str:
         sample = stream.read(8192)
     if b"\x00" in sample:
         raise DataError(
-            f"{path.name} is not a text file",
-            [Problem(path.name, _line_of(path, bad), "", "binary data", "a CSV file saved as text (UTF-8 or cp1252)")],
+            f"{path.name} is not a text file in a known encoding",
+            [Problem(path.name, _line_of(path, bad), "", "binary data", NOT_TEXT)],
         )
     # The partner's usual legacy encoding first (UK systems: cp1252), then the detector's guess.
     best = from_bytes(sample).best()

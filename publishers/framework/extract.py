@@ -127,12 +127,15 @@ def _read_csv(path: Path, label: str, source: Source, expected: list[str]) -> Ra
         head_text = "".join(line for _, line in zip(range(HEADER_SCAN_ROWS), stream, strict=False))
     delimiter = _delimiter(head_text)
     head = list(csv.reader(io.StringIO(head_text), delimiter=delimiter))
-    try:
-        header_at = _header_index(head, source, expected)
-    except DataError as exc:
-        raise DataError(f"{label}: {exc.message}", [_in_file(p, label) for p in exc.problems]) from None
-    header = [h.strip() for h in head[header_at]]
-    header_line = _physical_line(head_text, header_at, delimiter)
+    if source.names:  # no header row: the spec names the columns
+        header_at, header, header_line = -1, list(source.names), -1
+    else:
+        try:
+            header_at = _header_index(head, source, expected)
+        except DataError as exc:
+            raise DataError(f"{label}: {exc.message}", [_in_file(p, label) for p in exc.problems]) from None
+        header = [h.strip() for h in head[header_at]]
+        header_line = _physical_line(head_text, header_at, delimiter)
     rejected: list[Problem] = []
 
     def ragged(row: pacsv.InvalidRow) -> str:
@@ -155,7 +158,7 @@ def _read_csv(path: Path, label: str, source: Source, expected: list[str]) -> Ra
     raw._line_finder = lambda: _exact_lines(path, encoding, delimiter, header_line, len(names))
     if encoding not in ("utf-8", "utf-8-sig", "ascii"):
         raw.notes.append(f"{label}: read as {encoding}")
-    if header_at:
+    if header_at > 0:
         raw.notes.append(f"{label}: skipped {header_at} preamble row(s) above the header")
     return raw
 
@@ -215,7 +218,7 @@ def _in_file(problem: Problem, label: str) -> Problem:
 
 def _cell_text(value: object) -> str:
     """XLSX cells as a person reading the sheet would type them (dates ISO, whole numbers without .0)."""
-    if value is None:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == time(0) else value.isoformat(timespec="seconds")
@@ -277,8 +280,8 @@ def _read_json(path: Path, label: str, source: Source) -> RawTable:
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         where = f"under {source.json_records!r}" if source.json_records else "at the top level"
         raise DataError(f"{label}: no list of records", [Problem(label, None, "", "", f"a list of objects {where}")])
-    frame = pd.DataFrame.from_records(records).astype(object)
-    frame = frame.map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)).astype(TEXT)
+    frame = pd.DataFrame(records, dtype=object)
+    frame = frame.map(_cell_text).astype(TEXT)
     return RawTable(frame, label, first_line=1, exact_lines=np.arange(1, len(frame) + 1), path=path)
 
 
@@ -294,7 +297,7 @@ def _read_sql(source: Source) -> RawTable:
             frame = pd.read_sql_query(source.query, conn, dtype=object)
     except SQLAlchemyError as exc:
         raise SetupError(f"SQL source failed: {exc.__class__.__name__}: {str(exc).splitlines()[0]}") from None
-    frame = frame.map(lambda v: "" if v is None else _cell_text(v)).astype(TEXT)
+    frame = frame.map(_cell_text).astype(TEXT)
     label = f"query on {engine.url.render_as_string(hide_password=True)}"
     return RawTable(frame, label, first_line=1, exact_lines=np.arange(1, len(frame) + 1))
 

@@ -71,6 +71,8 @@ class Result:
     notes: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     built: Built | None = None
+    uploaded: list[str] = field(default_factory=list)  # files sent to the catalogue
+    kept: list[str] = field(default_factory=list)  # files the catalogue already had
 
 
 Progress = Callable[[str, str], None]  # (stage, "start" | "done")
@@ -113,6 +115,7 @@ def run(spec: PublisherSpec, options: Options, progress: Progress = _quiet) -> R
     with _stage(result, "push", progress):
         push_result = publish(spec, built, kept.frame, released, result, options)
         result.change, result.where = push_result.action, push_result.url
+        result.uploaded, result.kept = push_result.uploaded, push_result.kept
     return result
 
 

@@ -143,8 +143,8 @@ def push(built: Built, metadata: dict[str, Any], catalogue: Catalogue) -> PushRe
         current = by_name.get(wanted["name"])
         if current is not None and _same_file(current, wanted):
             listed.append({**{k: current[k] for k in ("id", "url", "url_type")}, **wanted})
-        else:
-            listed.append(dict(wanted))
+        else:  # a new file; an existing resource keeps its id (and so its links) and gets the new file
+            listed.append({**({"id": current["id"]} if current is not None else {}), **wanted})
             uploads[f"update__resources__{index}__upload"] = file
     extras = [{"key": k, "value": v} for k, v in metadata["extras"].items()] + [
         {"key": "release_fingerprint", "value": print_}
@@ -163,5 +163,5 @@ def push(built: Built, metadata: dict[str, Any], catalogue: Catalogue) -> PushRe
         "created" if created else "updated",
         page,
         uploaded=[f.name for f in uploads.values()],
-        kept=[r["name"] for r in listed if "id" in r],
+        kept=[r["name"] for r in listed if "url_type" in r],
     )

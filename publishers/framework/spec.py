@@ -24,6 +24,7 @@ class Source:
     encoding: str | None = None  # None: detected (BOM, UTF-8, then the best legacy guess)
     fallback_encoding: str = "cp1252"  # used when detection is unsure
     header_contains: tuple[str, ...] = ()  # the header is the first row holding these labels (skips preambles)
+    names: tuple[str, ...] = ()  # for a file with no header row at all: its columns' names, in order
     drop_rows: tuple[tuple[str | tuple[str, ...], str], ...] = ()  # (column or its aliases, regex): rows whose
     # cell matches in full are dropped (totals, footers)
     query: str | None = None  # SQL sources: the query; ``path`` is then a SQLAlchemy URL
@@ -65,7 +66,7 @@ class Synthetic:
 
     seed: int = 1
     k: int = 10  # categories held by fewer people are merged or suppressed before fitting
-    holdout_share: float = 0.2  # real rows kept back to measure privacy
+    holdout_share: float = 0.3  # real rows kept back to measure privacy (closer to the training size: fairer)
     rows: int | None = None  # synthetic rows (default: as many as the real training rows)
     mode: str = field(default="synthetic", init=False)
 
