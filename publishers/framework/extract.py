@@ -107,10 +107,12 @@ def _header_index(rows: list[list[str]], source: Source, expected: list[str]) ->
     non-empty row when the spec does not say. Rows above it are a preamble (report titles, run dates)."""
     wanted = {normalise_label(x) for x in (source.header_contains or expected)} - {""}
     need = len(wanted) if source.header_contains else min(2, len(wanted))
-    for index, row in enumerate(rows):
-        labels = {normalise_label(c) for c in row}
-        if wanted and len(wanted & labels) >= need:
+    overlaps = [len(wanted & {normalise_label(c) for c in row}) for row in rows]
+    for index, overlap in enumerate(overlaps):
+        if wanted and overlap >= need:
             return index
+    if wanted and max(overlaps, default=0) >= max(1, need // 2):
+        return overlaps.index(max(overlaps))  # the likeliest header; mapping names what is missing from it
     for index, row in enumerate(rows):
         if any(c.strip() for c in row) and not wanted:
             return index
