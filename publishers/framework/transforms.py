@@ -259,22 +259,24 @@ def postcode_district() -> Postcode:
 
 @dataclass(frozen=True, repr=False)
 class Gss(Transform):
-    """A GSS area code (LSOA E01/W01, ward E05, local authority E06-E09/W06), checked against the
-    geography lookup when one is loaded."""
+    """A GSS area code (LSOA E01/W01, ward E05, local authority E06-E09/W06). LSOA codes must also be in the
+    geography lookup when one is loaded; ward and authority codes change every year or two, so a lookup of
+    one vintage would reject another's valid codes: for them only the shape is checked."""
 
     kind: str = "lsoa"
 
     @property
     def expected(self) -> str:  # type: ignore[override]
+        known = " known to the geography lookup" if self.kind == "lsoa" else ""
         return {"lsoa": "an LSOA code such as E01027558", "ward": "a ward code such as E05006000"}.get(
             self.kind, "a local authority code such as E06000014"
-        ) + " known to the geography lookup"
+        ) + known
 
     def apply(self, values, ctx):
         text = values.str.strip().str.upper()
         pattern = {"lsoa": r"[EW]01\d{6}", "ward": r"[EW]05\d{6}"}.get(self.kind, r"(E0[6-9]|W06)\d{6}")
         ok = _mask(text.str.fullmatch(pattern))
-        if ctx.geography is not None:
+        if ctx.geography is not None and self.kind == "lsoa":
             ok &= ctx.geography.known(self.kind, text)
         present = _mask(text.ne(""))
         return text, present & ~ok
