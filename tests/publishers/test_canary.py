@@ -15,8 +15,13 @@ from publishers import registry
 from publishers.framework.pipeline import run, secret_from
 from tests.publishers.conftest import make_options
 
-CALLER_MARKERS = {"Caller Name": "Zqxcanary Wvmarker", "Caller Phone": "07700 955501", "Caller DOB": "29/02/1904",
-                  "Caller Postcode": "YO1 9ZZ", "Call Taker Notes": "CANARY-NOTE-7731 lives at 1 Canary Row"}  # fmt: skip
+CALLER_MARKERS = {
+    "Caller Name": "Zqxcanary Wvmarker",
+    "Caller Phone": "07700 955501",
+    "Caller DOB": "29/02/1904",
+    "Caller Postcode": "YO1 9ZZ",
+    "Call Taker Notes": "CANARY-NOTE-7731 lives at 1 Canary Row",
+}
 CHILD_MARKERS = {"Child Name": "Qcanary Childname", "Child ID": "CCANARY99", "Home Postcode": "HG1 9QQ"}
 
 
