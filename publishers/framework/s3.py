@@ -49,6 +49,14 @@ def expand(pattern: str) -> list[str]:
     """Object addresses matching ``pattern`` (a key, or a key with * and ? in its last part)."""
     bucket, key = split(pattern)
     if not any(ch in key for ch in "*?["):
+        from botocore.exceptions import ClientError
+
+        try:
+            client().head_object(Bucket=bucket, Key=key)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return []
+            raise SetupError(f"S3 reading of {pattern} failed: {exc}") from None
         return [pattern]
     prefix = key[: min(key.find(ch) for ch in "*?[" if ch in key)]
     pages = client().get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
