@@ -6,7 +6,10 @@ The raw extract is the data.police.uk street file (``Crime ID`` blank for anti-s
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from publishers.framework import Catalogue, Column, Input, Link, Open, PublisherSpec, Rejects, Source
 from publishers.framework import transforms as t
@@ -30,12 +33,16 @@ POLICE_INPUT = Input(Source("police/*-street.csv", header_contains=("Crime ID", 
 
 def fill_incident_ids(frame: pd.DataFrame) -> pd.DataFrame:
     """Anti-social behaviour has no crime ID: give each such row a stable one (service, month, running number)."""
-    blank = frame["incident_id"].eq("")
+    blank = frame["incident_id"].eq("").to_numpy(dtype=bool, na_value=False)
     if blank.any():
-        keys = frame.loc[blank, "service"].astype(str) + "-" + frame.loc[blank, "incident_month"].astype(str)
-        numbers = keys.groupby(keys).cumcount() + 1
+        keys = frame["service"].str.cat(frame["incident_month"], sep="-")[blank]
+        codes, _ = pd.factorize(keys.to_numpy(dtype=object))
+        numbers = pd.Series(codes).groupby(codes).cumcount().to_numpy() + 1
+        padded = pc.utf8_lpad(pa.array(numbers).cast(pa.string()), width=6, padding="0")
         frame = frame.copy()
-        frame.loc[blank, "incident_id"] = keys + "-" + numbers.map("{:06d}".format)
+        ids = frame["incident_id"].to_numpy(dtype=object)
+        ids[blank] = (keys + "-").to_numpy(dtype=object) + np.asarray(padded.to_pylist(), dtype=object)
+        frame["incident_id"] = pd.array(ids, dtype=pd.StringDtype("pyarrow"))
     return frame
 
 

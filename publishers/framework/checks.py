@@ -27,7 +27,7 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     table = pa.table({name: _arrow_text(frame[name]) for name in frame.columns})
     structural = any(
-        pc.any(pc.match_substring_regex(table.column(n), r'[,"\r\n]')).as_py() for n in table.column_names
+        pc.any(pc.match_substring(table.column(n), mark)).as_py() for n in table.column_names for mark in ',"\r\n'
     ) or any(re.search(r'[,"\r\n]', n) for n in table.column_names)
     style = "needed" if structural else "none"
     pacsv.write_csv(table, path, write_options=pacsv.WriteOptions(quoting_style=style))

@@ -147,14 +147,29 @@ def _read_csv(path: Path, label: str, source: Source, expected: list[str]) -> Ra
         return "skip"
 
     names = _unique_names(header)
-    table = pacsv.read_csv(
-        path,
-        read_options=pacsv.ReadOptions(encoding=encoding, skip_rows=header_line + 1, column_names=names),
-        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, invalid_row_handler=ragged),
-        convert_options=pacsv.ConvertOptions(
-            column_types={n: pa.string() for n in names}, strings_can_be_null=False, quoted_strings_can_be_null=False
-        ),
-    )
+
+    def parse(newlines: bool) -> pa.Table:
+        return pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(
+                encoding="utf8" if encoding == "utf-8" else encoding, skip_rows=header_line + 1, column_names=names
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=newlines, invalid_row_handler=ragged
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+
+    # Quoted line breaks are rare and make parsing slower: parse without them, and only when some row came
+    # out the wrong width parse again allowing them (telling a ragged row from a quoted line break).
+    table = parse(newlines=False)
+    if rejected:
+        rejected.clear()
+        table = parse(newlines=True)
     frame = _strings(table)
     raw = RawTable(frame, label, first_line=header_line + 2, problems=rejected, path=path)
     raw._line_finder = lambda: _exact_lines(path, encoding, delimiter, header_line, len(names))

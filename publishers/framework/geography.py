@@ -40,7 +40,10 @@ class Geography:
         return values.isin(codes).to_numpy(dtype=bool, na_value=False)
 
     def authority_of(self, lsoa: pd.Series) -> pd.Series:
-        return lsoa.map(self.lsoa_authority).fillna("")
+        """Each LSOA's local authority ("" when unknown), looked up once per distinct code."""
+        codes, uniques = pd.factorize(lsoa.to_numpy(dtype=object))
+        found = np.array([self.lsoa_authority.get(u, "") for u in uniques] + [""], dtype=object)
+        return pd.Series(found[codes], index=lsoa.index, dtype=pd.StringDtype("pyarrow"))
 
     def __len__(self) -> int:
         return len(self.codes.get("lsoa", ()))

@@ -23,9 +23,9 @@ from publishers.framework.extract import RawTable, read_source
 from publishers.framework.geography import Geography, load_geography
 from publishers.framework.mapping import Mapped, expected_headers, map_inputs
 from publishers.framework.packaging import Built, build
-from publishers.framework.protect import Released, protect
+from publishers.framework.protect import Released, protect, withhold
 from publishers.framework.push import Catalogue, PushResult, push
-from publishers.framework.spec import Input, PublisherSpec
+from publishers.framework.spec import Input, Open, PublisherSpec
 from publishers.framework.transforms import Context
 
 STAGES = ("extract", "map", "validate", "protect", "package", "push")
@@ -103,11 +103,17 @@ def run(spec: PublisherSpec, options: Options, progress: Progress = _quiet) -> R
     with _stage(result, "map", progress):
         mapped = map_all(spec, tables, schema, geo, options.secret)
         result.rows_in = mapped.rows_in
+        withheld: list[str] = []
+        if isinstance(spec.release, Open):  # open rows are validated once, as they will be released
+            mapped.frame, withheld = withhold(mapped.frame, schema, spec.release)
     with _stage(result, "validate", progress):
-        kept, _report, held, problems = check_rows(mapped, schema, work, spec.rejects)
+        kept, report, held, problems = check_rows(mapped, schema, work, spec.rejects)
         result.rows_held, result.problems = held, problems
     with _stage(result, "protect", progress):
-        released = protect(kept.frame, work / "checked.csv", schema, spec.release, geo)
+        if isinstance(spec.release, Open):
+            released = Released(kept.frame, schema, notes=withheld, checked=(work / "checked.csv", report))
+        else:
+            released = protect(kept.frame, work / "checked.csv", schema, spec.release, geo)
     with _stage(result, "package", progress):
         built = build(spec, released, work, _created(tables))
         result.rows_out, result.built = built.rows_out, built

@@ -27,6 +27,7 @@ class Released:
     report: dict[str, Any] | None = None
     report_html: str | None = None
     notes: list[str] = field(default_factory=list)
+    checked: tuple[Path, dict[str, Any]] | None = None  # the file already validated as released, and its report
 
 
 def protect(
@@ -44,6 +45,12 @@ def protect(
 
 
 def _open(rows: pd.DataFrame, schema: dict[str, Any], release: Open) -> Released:
+    frame, notes = withhold(rows, schema, release)
+    return Released(frame, schema, notes=notes)
+
+
+def withhold(rows: pd.DataFrame, schema: dict[str, Any], release: Open) -> tuple[pd.DataFrame, list[str]]:
+    """Blank direct identifiers and the fields the spec withholds; the notes say which had values."""
     disclosure = field_disclosure(schema)
     blank = [name for name, kind in disclosure.items() if kind == "direct-identifier"] + list(release.withhold)
     out = rows.copy()
@@ -53,7 +60,7 @@ def _open(rows: pd.DataFrame, schema: dict[str, Any], release: Open) -> Released
             notes.append(f"{name}: withheld ({disclosure.get(name, 'none').replace('-', ' ')})")
         if name in out.columns:
             out[name] = ""
-    return Released(out, schema, notes=notes)
+    return out, notes
 
 
 def _synthetic(checked_csv: Path, schema: dict[str, Any], release: Synthetic) -> Released:

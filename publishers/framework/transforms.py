@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 if TYPE_CHECKING:
     from publishers.framework.geography import Geography
 
 POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}$")
-EXCEL_NUMBER = r"^-?\d+(\.\d+)?[Ee][+-]?\d+$"
 
 
 @dataclass
@@ -39,6 +40,21 @@ def _mask(series: pd.Series) -> np.ndarray:
 
 def _text(values: pd.Series) -> pd.Series:
     return values.astype(pd.StringDtype("pyarrow")).fillna("")
+
+
+def _per_unique(values: pd.Series, todo: np.ndarray, parse) -> tuple[pd.Series, np.ndarray]:  # noqa: ANN001
+    """Run a Python ``parse`` (text -> text or None) once per distinct value among the ``todo`` cells only, so
+    the common case (cells already clean) costs one vectorised check and no Python per cell."""
+    bad = np.zeros(len(values), dtype=bool)
+    if not todo.any():
+        return values, bad
+    codes, uniques = pd.factorize(values[todo].to_numpy(dtype=object))
+    parsed = [parse(u) for u in uniques]
+    fixed = np.array(["" if p is None else p for p in parsed] + [""], dtype=object)[codes]
+    out = values.copy()
+    out[todo] = fixed
+    bad[todo] = np.array([p is None for p in parsed] + [True], dtype=bool)[codes]
+    return _text(out), bad
 
 
 class Transform:
@@ -109,12 +125,11 @@ class Map(Transform):
 
     def apply(self, values, ctx):
         lookup = {k.strip().lower(): v for k, v in self.table}
-        keys = values.str.strip().str.lower()
-        mapped = keys.map(lookup)
-        known = _mask(mapped.notna()) | _mask(values.eq(""))
-        if self.other is not None:
-            return _text(mapped.fillna(self.other).where(values.ne(""), "")), np.zeros(len(values), dtype=bool)
-        return _text(mapped.where(values.ne(""), "")), ~known
+        codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+        targets = [lookup.get(str(u).strip().lower(), self.other) if str(u).strip() else "" for u in uniques]
+        mapped = np.array(["" if v is None else v for v in targets] + [""], dtype=object)[codes]
+        bad = np.array([v is None for v in targets] + [False], dtype=bool)[codes]
+        return _text(pd.Series(mapped, index=values.index)), bad
 
 
 def recode(table: dict[str, str], other: str | None = None) -> Map:
@@ -133,15 +148,33 @@ class _Dates(Transform):
 
     def apply(self, values, ctx):
         present = _mask(values.ne(""))
-        parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-        for fmt in self.formats:
-            todo = present & _mask(parsed.isna())
-            if not todo.any():
-                break
-            parsed[todo] = pd.to_datetime(values[todo], format=fmt, errors="coerce").astype("datetime64[ns]")
-        bad = present & _mask(parsed.isna())
-        out = parsed.dt.strftime(self.output).fillna("")
+        bad = np.zeros(len(values), dtype=bool)
+        if not present.any():
+            return values, bad
+        codes, uniques = pd.factorize(values[present].to_numpy(dtype=object))
+        parsed = _parse_times(pa.array(uniques, pa.string()), self.formats)
+        formatted = pc.strftime(parsed, format=self.output).to_numpy(zero_copy_only=False)
+        known = np.append(formatted, None)[codes]
+        out = values.copy()
+        out[present] = np.where(pd.isna(known), "", known)
+        bad[present] = pd.isna(known)
         return _text(out), bad
+
+
+def _parse_times(texts: pa.Array, formats: tuple[str, ...]) -> pa.Array:
+    """Each text parsed with the first format that reads it (Arrow's parser; Python's for what it cannot)."""
+    parsed = pa.nulls(len(texts), pa.timestamp("s"))
+    for fmt in formats:
+        todo = pc.is_null(parsed)
+        if not pc.any(todo).as_py():
+            break
+        attempt = pc.strptime(texts, format=fmt, unit="s", error_is_null=True)
+        attempt = pc.if_else(pc.greater_equal(pc.year(attempt), 1000), attempt, None)  # '14' is not a year 14
+        if "%b" in fmt or "%B" in fmt or "%p" in fmt:
+            fallback = pd.to_datetime(texts.to_pandas(), format=fmt, errors="coerce").astype("datetime64[s]")
+            attempt = pc.coalesce(attempt, pa.array(fallback, pa.timestamp("s")))
+        parsed = pc.if_else(todo, attempt, parsed)
+    return parsed
 
 
 def date(*formats: str) -> _Dates:
@@ -166,19 +199,24 @@ class Number(Transform):
     expected = "a number such as 1534.24 (currency signs and thousands separators are fine)"
 
     def apply(self, values, ctx):
-        text = values.str.strip().str.replace(r"(?i)^(gbp|£|\u00a3)\s*|\s*(gbp)$", "", regex=True)
-        text = text.str.replace(r"(?<=\d),(?=\d{3})", "", regex=True).str.replace(" ", "", regex=False)
-        negative = _mask(text.str.fullmatch(r"\(.*\)"))
-        text = text.str.strip("()").str.replace(r"^[£\u00a3]", "", regex=True)
-        plain = _mask(text.str.fullmatch(r"[-+]?\d+(\.\d+)?|[-+]?\.\d+"))
-        scientific = _mask(text.str.fullmatch(r"[-+]?\d+(\.\d+)?[Ee][-+]?\d+"))
-        out = text.copy()
-        if scientific.any():
-            out[scientific] = [_plain_decimal(v) for v in text[scientific]]
-        out = out.str.lstrip("+")
-        out[negative & (plain | scientific)] = "-" + out[negative & (plain | scientific)].str.lstrip("-")
-        present = _mask(values.str.strip().ne(""))
-        return _text(out.where(present, "")), present & ~(plain | scientific)
+        text = values.str.strip()
+        todo = _mask(text.ne("")) & ~_mask(text.str.fullmatch(r"-?\d+(\.\d+)?"))
+        return _per_unique(text, todo, _number)
+
+
+def _number(text: str) -> str | None:
+    cleaned = re.sub(r"(?i)^(gbp|£)\s*|\s*gbp$", "", text.strip()).replace(" ", "")
+    negative = cleaned.startswith("(") and cleaned.endswith(")")
+    cleaned = cleaned.strip("()").lstrip("£")
+    if re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?", cleaned):
+        cleaned = cleaned.replace(",", "")
+    if re.fullmatch(r"[-+]?(\d+(\.\d+)?|\.\d+)", cleaned):
+        plain = cleaned.lstrip("+")
+    elif re.fullmatch(r"[-+]?\d+(\.\d+)?[Ee][-+]?\d+", cleaned):
+        plain = _plain_decimal(cleaned)
+    else:
+        return None
+    return "-" + plain.lstrip("-") if negative else plain
 
 
 def _plain_decimal(text: str) -> str:
@@ -204,12 +242,18 @@ class Integer(Transform):
         return f"a whole number{digits} (if Excel shows 1.2E+11, re-export the column as text)"
 
     def apply(self, values, ctx):
-        text = values.str.strip().str.replace(r"(?<=\d),(?=\d{3})", "", regex=True)
-        text = text.str.replace(r"^([-+]?\d+)\.0+$", r"\1", regex=True)
-        pattern = rf"[-+]?\d{{1,{self.max_digits}}}" if self.max_digits else r"[-+]?\d+"
-        ok = _mask(text.str.fullmatch(pattern))
-        present = _mask(values.str.strip().ne(""))
-        return _text(text.str.lstrip("+").where(present, "")), present & ~ok
+        text = values.str.strip()
+        digits = rf"-?\d{{1,{self.max_digits}}}" if self.max_digits else r"-?\d+"
+        todo = _mask(text.ne("")) & ~_mask(text.str.fullmatch(digits))
+        return _per_unique(text, todo, lambda t: self._integer(t, digits))
+
+    @staticmethod
+    def _integer(text: str, digits: str) -> str | None:
+        cleaned = text.lstrip("+")
+        if re.fullmatch(r"-?\d{1,3}(,\d{3})+", cleaned):
+            cleaned = cleaned.replace(",", "")
+        cleaned = re.sub(r"^(-?\d+)\.0+$", r"\1", cleaned)
+        return cleaned if re.fullmatch(digits, cleaned) else None
 
 
 def integer(max_digits: int | None = None) -> Integer:
