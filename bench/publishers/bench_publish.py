@@ -36,15 +36,17 @@ def pyarrow_copy(source: Path, target: Path) -> float:
     """What the target is measured against: pyarrow reading the extract (as text) and writing it back."""
     started = time.perf_counter()
     names = source.open(encoding="utf-8").readline().strip().split(",")
-    table = pacsv.read_csv(
-        source, convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()))
-    )
+    table = pacsv.read_csv(source, convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string())))
     pacsv.write_csv(table, target)
     return time.perf_counter() - started
 
 
 def portal(workdir: Path, port: int) -> tuple[subprocess.Popen, str]:
-    env = {**os.environ, "PORTAL_INSTANCE_PATH": str(workdir / "instance"), "PORTAL_SITE_URL": f"http://127.0.0.1:{port}"}
+    env = {
+        **os.environ,
+        "PORTAL_INSTANCE_PATH": str(workdir / "instance"),
+        "PORTAL_SITE_URL": f"http://127.0.0.1:{port}",
+    }
     cli = [sys.executable, "-m", "portal.cli"]
     subprocess.run([*cli, "init"], env=env, check=True, capture_output=True)
     subprocess.run([*cli, "demo", "--no-serve"], env=env, check=True, capture_output=True)
@@ -96,15 +98,18 @@ def main() -> None:
             total = time.perf_counter() - started
             runs.append({"pyarrow_s": baseline, "total_s": total, "stages": result.seconds,
                          "rows_out": result.rows_out, "change": result.change, "load": os.getloadavg()[0]})  # fmt: skip
-            print(f"[{repeat + 1}/{args.repeats}] pyarrow {baseline:.2f} s  publish {total:.2f} s  "
-                  f"({total / baseline:.1f}x)  {result.seconds}  load {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
+            ratio = total / baseline
+            print(f"[{repeat + 1}/{args.repeats}] pyarrow {baseline:.2f} s  publish {total:.2f} s  ({ratio:.1f}x)  "
+                  f"{result.seconds}  load {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
     finally:
         server.terminate()
         server.wait(30)
     best = min(runs, key=lambda r: r["total_s"])
     best_pyarrow = min(r["pyarrow_s"] for r in runs)
-    summary = {"rows": args.rows, "bytes": extract.stat().st_size, "runs": runs, "best_total_s": best["total_s"],
-               "best_pyarrow_s": best_pyarrow, "ratio": best["total_s"] / best_pyarrow, "best_stages": best["stages"]}  # fmt: skip
+    summary = {
+        "rows": args.rows, "bytes": extract.stat().st_size, "runs": runs, "best_total_s": best["total_s"],
+        "best_pyarrow_s": best_pyarrow, "ratio": best["total_s"] / best_pyarrow, "best_stages": best["stages"],
+    }  # fmt: skip
     print("\n| stage | seconds (best run) |\n|---|---:|")
     for stage in STAGES:
         print(f"| {stage} | {best['stages'].get(stage, 0):.2f} |")
