@@ -18,6 +18,13 @@ setup() {
     .venv/bin/python -m pip install --quiet -e '.[dev]'
     touch .venv/.installed
   fi
+  # Reference implementations the tests compare against, which pin other versions of our dependencies
+  # (SDMetrics needs pandas 2): a venv of their own, never imported by the project.
+  if [ ! -x .venv-reference/bin/python ] || [ run.sh -nt .venv-reference/.installed ]; then
+    "$PYTHON" -m venv .venv-reference
+    .venv-reference/bin/python -m pip install --quiet 'sdmetrics==0.32.0'
+    touch .venv-reference/.installed
+  fi
 }
 
 case "${1:-}" in
