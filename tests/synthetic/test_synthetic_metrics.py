@@ -60,7 +60,8 @@ metadata = {"columns": {"x": {"sdtype": "numerical"}, "y": {"sdtype": "numerical
 report = QualityReport()
 report.generate(real, synth, metadata, verbose=False)
 props = report.get_properties().set_index("Property")["Score"]
-print(json.dumps({"shapes": props["Column Shapes"], "trends": props["Column Pair Trends"], "score": report.get_score()}))
+scores = {"shapes": props["Column Shapes"], "trends": props["Column Pair Trends"], "score": report.get_score()}
+print(json.dumps(scores))
 """
 
 
