@@ -45,9 +45,12 @@ def test_cli_errors_are_clear(tmp_path):
 
 
 def test_demo_loads_idempotently(tmp_path):
+    """``portal demo`` sets up the partners (the publishers bring the data: ``publish demo``)."""
     first = portal(tmp_path, "demo", "--no-serve").stdout
     second = portal(tmp_path, "demo", "--no-serve").stdout
-    assert "Demo catalogue ready: 4 datasets" in first and first == second
+    assert "Demo partners ready (5 organizations, 0 datasets)" in first and first == second
+    orgs = portal(tmp_path, "org", "add", "extra-org", "--title", "Extra").stdout
+    assert "Created organization extra-org" in orgs
 
 
 def test_serve_links_to_its_own_address(tmp_path):

@@ -154,3 +154,14 @@ def test_a_new_dataset_stays_an_invisible_draft_until_its_files_arrive(raw, tmp_
     result = run(spec, make_options(raw, tmp_path / "work", catalogue))
     assert result.change == "updated"
     assert catalogue.public.action.package_show(id=spec.name)["state"] == "active"
+
+
+def test_metadata_only_describes_the_dataset_without_releasing_rows(raw, tmp_path, catalogue):
+    from publishers.framework import MetadataOnly
+
+    spec = dataclasses.replace(registry.load("childrens-referrals"), release=MetadataOnly())
+    result = run(spec, make_options(raw, tmp_path / "work", catalogue))
+    pkg = catalogue.public.action.package_show(id=spec.name)
+    assert result.rows_out == 0 and _roles(pkg) == ["datapackage"]
+    assert {e["key"]: e["value"] for e in pkg["extras"]}["release_mode"] == "metadata"
+    assert "ask the publisher for access" in pkg["notes"]
