@@ -13,6 +13,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
+import pyarrow as pa
+
+from . import arrow
 
 Table = np.ndarray  # bool[256]
 Branches = list[list[Table]]  # alternatives, each a list of per-position tables
@@ -109,8 +112,28 @@ def compile_fixed(pattern: str) -> Branches | None:
     return branches
 
 
-def match_fixed(branches: Branches, chars: list[np.ndarray], fits: np.ndarray) -> np.ndarray:
-    """Cells (given as per-position byte columns of the right width) that match one of the branches."""
+def char_columns(raw: pa.Array, width: int) -> tuple[list[np.ndarray], np.ndarray]:
+    """Byte ``p`` of every ``width``-byte cell, for each position ``p``, and which cells have that width.
+
+    When every cell has the width (the usual case) this is a zero-copy view of Arrow's data buffer."""
+    bounds = arrow.offsets(raw)
+    data = arrow.data_bytes(raw)
+    fits = np.diff(bounds) == width
+    if raw.null_count:
+        fits &= arrow.valid(raw)
+    n = len(raw)
+    if fits.all():
+        matrix = data[bounds[0] : bounds[0] + n * width].reshape(n, width)
+        return [matrix[:, p] for p in range(width)], fits
+    if data.size < width:
+        data = np.zeros(width, dtype=np.uint8)
+    starts = np.where(fits, bounds[:-1], 0)
+    return [data[starts + p] for p in range(width)], fits
+
+
+def match_fixed(branches: Branches, raw: pa.Array) -> np.ndarray:
+    """Cells that match one of the branches (all of one width)."""
+    chars, fits = char_columns(raw, len(branches[0]))
     matched = np.zeros(len(fits), dtype=bool)
     for branch in branches:
         ok = fits.copy()

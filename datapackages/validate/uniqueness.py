@@ -1,93 +1,95 @@
-"""Streaming duplicate detection over 64-bit keys with memory of 16 bytes per distinct value.
+"""Streaming duplicate detection over 64-bit keys: a vectorised open-addressing hash table.
 
-frictionless keeps a dict of every value seen. We keep sorted numpy runs (a small log-structured merge):
-membership for a whole batch is a few ``searchsorted`` calls, and only rows whose key was seen before (or
-repeats within the batch) are walked in Python, in row order, so the "same as in the row at position N"
-note names the latest earlier row exactly as frictionless does.
+frictionless keeps a dict of every value seen, with the row where it was last seen. We keep two numpy arrays
+(key, row) with linear probing, at most 70% full (about 16-23 bytes per distinct value). A whole batch is
+inserted in a few vectorised probing rounds; only batches with a repeated key walk those keys in Python, in
+row order, so the "same as in the row at position N" note names the latest earlier row exactly as
+frictionless does.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from .keys import MULTIPLY, combine_keys
+
+__all__ = ["SeenKeys", "combine_keys"]
+
+MAX_LOAD = 0.7
+
 
 class SeenKeys:
-    """Remembers keys with the row where each was last seen."""
+    """Remembers keys with the row where each was last seen (row 0 marks an empty slot)."""
 
-    def __init__(self) -> None:
-        self._runs: list[tuple[np.ndarray, np.ndarray]] = []
-        self._latest: dict[int, int] = {}
+    def __init__(self, capacity: int = 1 << 12) -> None:
+        self._allocate(capacity)
+        self.count = 0
 
-    def _find(self, keys: np.ndarray, order: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Look keys up in every run; queries go in sorted order, which keeps memory access local."""
-        sorted_keys = keys[order]
-        found_sorted = np.zeros(len(keys), dtype=bool)
-        rows_sorted = np.zeros(len(keys), dtype=np.int64)
-        for run_keys, run_rows in self._runs:
-            index = np.searchsorted(run_keys, sorted_keys).clip(max=len(run_keys) - 1)
-            hit = run_keys[index] == sorted_keys
-            found_sorted |= hit
-            rows_sorted[hit] = run_rows[index[hit]]
-        found = np.empty_like(found_sorted)
-        rows = np.empty_like(rows_sorted)
-        found[order], rows[order] = found_sorted, rows_sorted
-        return found, rows
+    def _allocate(self, capacity: int) -> None:
+        self._bits = max(int(capacity - 1).bit_length(), 4)
+        self._keys = np.zeros(1 << self._bits, dtype=np.uint64)
+        self._rows = np.zeros(1 << self._bits, dtype=np.int64)
+
+    def _home(self, keys: np.ndarray) -> np.ndarray:
+        with np.errstate(over="ignore"):
+            return ((keys * MULTIPLY) >> np.uint64(64 - self._bits)).astype(np.int64)
+
+    def _grow(self, extra: int) -> None:
+        if self.count + extra <= MAX_LOAD * len(self._rows):
+            return
+        occupied = self._rows != 0
+        keys, rows = self._keys[occupied], self._rows[occupied]
+        self._allocate(int((self.count + extra) / MAX_LOAD * 1.5))
+        self._insert(keys, rows)
+
+    def _insert(self, keys: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Probe every key into the table; return (found, row found) per key. New keys claim empty slots."""
+        mask = (1 << self._bits) - 1
+        slots = self._home(keys)
+        found = np.zeros(len(keys), dtype=bool)
+        found_rows = np.zeros(len(keys), dtype=np.int64)
+        pending = np.arange(len(keys))
+        while len(pending):
+            at = slots[pending]
+            occupant = self._rows[at]
+            empty = occupant == 0
+            same = ~empty & (self._keys[at] == keys[pending])
+            found[pending[same]] = True
+            found_rows[pending[same]] = occupant[same]
+            moving = ~empty & ~same
+            slots[pending[moving]] = (at[moving] + 1) & mask
+            claim, claim_at = pending[empty], at[empty]
+            self._rows[claim_at] = rows[claim]
+            self._keys[claim_at] = keys[claim]
+            won = self._rows[claim_at] == rows[claim]
+            self.count += int(won.sum())
+            pending = np.concatenate([pending[moving], claim[~won]])
+        return found, found_rows
+
+    def _slot(self, key: int) -> int:
+        mask = (1 << self._bits) - 1
+        slot = int(self._home(np.array([key], dtype=np.uint64))[0])
+        while int(self._keys[slot]) != key or self._rows[slot] == 0:
+            slot = (slot + 1) & mask
+        return slot
 
     def check(self, keys: np.ndarray, row_numbers: np.ndarray) -> dict[int, int]:
-        """Record keys (in row order) and return {row number: earlier row number} for repeats."""
+        """Record keys (rows ascending) and return {row number: latest earlier row number} for repeats."""
         if not len(keys):
             return {}
-        # Unstable order is fine: which of several equal keys lands in a run does not matter, because every
-        # repeated key is walked below and its latest row is then kept in ``_latest``, which wins.
-        order = np.argsort(keys)
-        found, first_rows = self._find(keys, order)
-        sorted_keys = keys[order]
-        same = sorted_keys[1:] == sorted_keys[:-1]
-        repeated = np.zeros(len(keys), dtype=bool)
-        repeated[order[1:][same]] = True
-        first_in_batch = np.ones(len(keys), dtype=bool)
-        first_in_batch[order[1:][same]] = False
-        repeated[order[:-1][same]] = True
+        self._grow(len(keys))
+        first_row = int(row_numbers[0])
+        found, found_rows = self._insert(keys, row_numbers)
+        if not found.any():
+            return {}
+        latest = {int(k): int(r) for k, r in zip(keys[found], found_rows[found], strict=True) if r < first_row}
+        repeated = np.isin(keys, np.unique(keys[found]))
         duplicates: dict[int, int] = {}
-        for i in np.flatnonzero(found | repeated):
-            key, row = int(keys[i]), int(row_numbers[i])
-            previous = self._latest.get(key)
-            if previous is None and found[i]:
-                previous = int(first_rows[i])
+        for key, row in zip(keys[repeated].tolist(), row_numbers[repeated].tolist(), strict=True):
+            previous = latest.get(key)
             if previous is not None:
                 duplicates[row] = previous
-            self._latest[key] = row
-        new_sorted = (first_in_batch & ~found)[order]
-        self._add(sorted_keys[new_sorted], row_numbers[order][new_sorted])
+            latest[key] = row
+        for key, row in latest.items():
+            self._rows[self._slot(key)] = row
         return duplicates
-
-    def _add(self, keys: np.ndarray, rows: np.ndarray) -> None:
-        """Add distinct, sorted keys not seen before."""
-        if not len(keys):
-            return
-        self._runs.append((keys, rows))
-        while len(self._runs) > 1 and len(self._runs[-1][0]) * 2 >= len(self._runs[-2][0]):
-            (k2, r2), (k1, r1) = self._runs.pop(), self._runs.pop()
-            self._runs.append(_merge_sorted(k1, r1, k2, r2))
-
-
-def _merge_sorted(k1: np.ndarray, r1: np.ndarray, k2: np.ndarray, r2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Merge two sorted runs in linear time (keys are distinct across runs)."""
-    positions = np.searchsorted(k1, k2) + np.arange(len(k2))
-    keys = np.empty(len(k1) + len(k2), dtype=k1.dtype)
-    rows = np.empty(len(keys), dtype=r1.dtype)
-    mask = np.ones(len(keys), dtype=bool)
-    mask[positions] = False
-    keys[positions], rows[positions] = k2, r2
-    keys[mask], rows[mask] = k1, r1
-    return keys, rows
-
-
-def combine_keys(parts: list[np.ndarray]) -> np.ndarray:
-    """Mix several uint64 key columns into one (for composite primary keys)."""
-    combined = np.zeros(len(parts[0]), dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for part in parts:
-            combined = combined * np.uint64(0x9E3779B97F4A7C15) + part
-            combined ^= combined >> np.uint64(29)
-    return combined

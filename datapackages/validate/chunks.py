@@ -1,0 +1,71 @@
+"""Cut a UTF-8 CSV into independent pieces at line ends, so that two threads can parse it at once.
+
+pyarrow's streaming reader parses one block after another. In text without a quote character every line
+end ends a record, so the file can be cut right after any "\\n" and each piece parsed on its own
+(``pyarrow.csv.read_csv`` releases the GIL). The first piece that contains a quote character, or that has no
+"\\n" to cut at (old Mac line ends), stops the cutting: the rest of the file, from the last cut on, goes to
+the streaming reader, which handles quoted line breaks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pv
+
+from .reader import CsvDialect, Parsed, RaggedRowCollector, _regular_numbers, csv_options
+
+CHUNK_SIZE = 4 << 20
+
+
+@dataclass(frozen=True)
+class StreamFrom:
+    """Parse the rest of the file, from this byte offset, with the streaming reader."""
+
+    offset: int
+
+
+def header_end(head: bytes, quote: bytes) -> int | None:
+    """Offset just past the header line, when the header can be cut off without a CSV parser."""
+    end = head.find(b"\n")
+    if end < 0 or quote in head[:end] or b"\r" in head[: max(end - 1, 0)]:
+        return None
+    return end + 1
+
+
+def pieces(path: Path, start: int, quote: bytes, size: int = CHUNK_SIZE) -> Iterator[bytes | StreamFrom]:
+    """Pieces of whole lines from ``start`` on, then possibly a StreamFrom for the rest."""
+    with path.open("rb") as stream:
+        stream.seek(start)
+        carry, offset = b"", start
+        while piece := stream.read(size):
+            if quote in piece:
+                yield StreamFrom(offset)
+                return
+            data = carry + piece
+            cut = data.rfind(b"\n") + 1
+            if not cut:
+                if len(data) > 4 * size:
+                    yield StreamFrom(offset)
+                    return
+                carry = data
+                continue
+            yield data[:cut]
+            carry, offset = data[cut:], offset + cut
+        if carry:
+            yield carry
+
+
+def parse_piece(data: bytes, n_columns: int, dialect: CsvDialect) -> Parsed:
+    """Parse one piece of whole, unquoted lines on the calling thread."""
+    collector = RaggedRowCollector(dialect)
+    read, parse, convert = csv_options(n_columns, dialect, collector, block_size=len(data) + 1, encoding="utf8")
+    table = pv.read_csv(pa.py_buffer(data), read_options=read, parse_options=parse, convert_options=convert)
+    columns = [c.chunk(0) if c.num_chunks == 1 else c.combine_chunks() for c in table.columns]
+    numbers = {n for n, _ in collector.pending}
+    local = _regular_numbers(1, table.num_rows, numbers)
+    ragged = [(n, collector.parse(text)) for n, text in collector.pending]
+    return Parsed(columns, local, table.num_rows + len(ragged), ragged)
