@@ -9,6 +9,8 @@ the streaming reader, which handles quoted line breaks.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,12 +30,23 @@ class StreamFrom:
     offset: int
 
 
-def header_end(head: bytes, quote: bytes) -> int | None:
-    """Offset just past the header line, when the header can be cut off without a CSV parser."""
-    end = head.find(b"\n")
-    if end < 0 or quote in head[:end] or b"\r" in head[: max(end - 1, 0)]:
-        return None
-    return end + 1
+def body_start(path: Path, encoding: str, dialect: CsvDialect) -> int:
+    """Byte offset of the second record: the header record as Python's csv module (frictionless) reads it.
+
+    csv.reader pulls exactly the text lines one record needs, so the header's bytes are those lines encoded
+    again (which, for "utf-8-sig", puts the byte order mark back)."""
+    consumed: list[str] = []
+    with path.open("rb") as stream:
+        text = io.TextIOWrapper(stream, encoding, newline="")
+
+        def lines() -> Iterator[str]:
+            for line in text:
+                consumed.append(line)
+                yield line
+
+        options = {"quotechar": dialect.quote_char, "doublequote": dialect.double_quote}
+        next(csv.reader(lines(), delimiter=dialect.delimiter, escapechar=dialect.escape_char, **options), None)
+    return len("".join(consumed).encode(encoding))
 
 
 def pieces(path: Path, start: int, quote: bytes, size: int = CHUNK_SIZE) -> Iterator[bytes | StreamFrom]:

@@ -61,7 +61,7 @@ def _bounds(spec: FieldSpec, values: pa.Array, ok: np.ndarray, to_scalar: Callab
 
 
 def _fill(raw: pa.Array, ok: np.ndarray, filler: str) -> pa.Array:
-    return raw if ok.all() else arrow.where(ok, raw, pa.scalar(filler))
+    return raw if ok.all() else arrow.where(ok, raw, arrow.string_scalar(filler))
 
 
 def check_string(spec: FieldSpec, raw: pa.Array, missing: np.ndarray) -> Checked:
@@ -72,13 +72,13 @@ def check_string(spec: FieldSpec, raw: pa.Array, missing: np.ndarray) -> Checked
     if "minLength" in c or "maxLength" in c:
         length = arrow.utf8_length(raw)
         if "minLength" in c:
-            ok &= arrow.compare("greater_equal", length, pa.scalar(c["minLength"], pa.int32()))
+            ok &= arrow.compare("greater_equal", length, arrow.scalar(c["minLength"]))
         if "maxLength" in c:
-            ok &= arrow.compare("less_equal", length, pa.scalar(c["maxLength"], pa.int32()))
+            ok &= arrow.compare("less_equal", length, arrow.scalar(c["maxLength"]))
     if "pattern" in c:
         ok &= pattern_ok(raw, c["pattern"])
     if "enum" in c:
-        ok &= arrow.is_in(raw, pa.array([str(v) for v in c["enum"]], pa.string()))
+        ok &= arrow.is_in(raw, arrow.strings([str(v) for v in c["enum"]]))
     return Checked(ok)
 
 
@@ -163,11 +163,11 @@ def check_integer(spec: FieldSpec, raw: pa.Array, missing: np.ndarray) -> Checke
     if not spec.plain_integer or not _typed_present(spec, (*BOUND_TESTS, "enum")):
         return _nothing(raw)
     ok, values = _cast_proven(raw, missing, pa.int64(), INTEGER_BYTES, _plain_integers)
-    ok = _bounds(spec, values, ok, lambda v: pa.scalar(int(v), pa.int64()))
+    ok = _bounds(spec, values, ok, lambda v: arrow.scalar(int(v)))
     if "enum" in spec.constraints:
         allowed = [int(v) for v in spec.typed["enum"] if v is not None]
-        ok &= arrow.is_in(values, pa.array(allowed, pa.int64()))
-    return Checked(ok, lambda: values.to_numpy().view(np.uint64))
+        ok &= arrow.is_in(values, arrow.numbers(np.array(allowed, dtype=np.int64)))
+    return Checked(ok, lambda: arrow.to_numpy(values).view(np.uint64))
 
 
 def check_number(spec: FieldSpec, raw: pa.Array, missing: np.ndarray) -> Checked:
@@ -176,21 +176,21 @@ def check_number(spec: FieldSpec, raw: pa.Array, missing: np.ndarray) -> Checked
     ok, values = _cast_proven(
         raw, missing, pa.float64(), NUMBER_BYTES, lambda part: arrow.matches_regex(part, NUMBER_RE)
     )
-    floats = values.to_numpy()
+    floats = arrow.to_numpy(values)
     for name in BOUND_TESTS:
         if name in spec.constraints:
             # A float equal (or nearly) to the bound may differ as a Decimal: leave it to frictionless.
             bound = float(spec.typed[name])
             ok &= np.abs(floats - bound) > 1e-9 * max(1.0, abs(bound))
-    ok = _bounds(spec, values, ok, lambda v: pa.scalar(float(v), pa.float64()))
+    ok = _bounds(spec, values, ok, lambda v: arrow.scalar(float(v)))
     return Checked(ok, lambda: (floats + 0.0).view(np.uint64))
 
 
 def check_boolean(spec: FieldSpec, raw: pa.Array, missing: np.ndarray) -> Checked:
     if "enum" in spec.constraints:
         return _nothing(raw)
-    true = pa.array([str(v) for v in spec.true_values], pa.string())
-    false = pa.array([str(v) for v in spec.false_values], pa.string())
+    true = arrow.strings([str(v) for v in spec.true_values])
+    false = arrow.strings([str(v) for v in spec.false_values])
     ok = arrow.is_in(raw, pa.concat_arrays([true, false])) & ~missing
     return Checked(ok, lambda: arrow.is_in(raw, true).astype(np.uint64))
 
@@ -200,8 +200,8 @@ def check_year(spec: FieldSpec, raw: pa.Array, missing: np.ndarray) -> Checked:
         return _nothing(raw)
     ok = arrow.matches_regex(raw, YEAR_RE) & ~missing
     values = arrow.cast(_fill(raw, ok, "0"), pa.int64())
-    ok = _bounds(spec, values, ok, lambda v: pa.scalar(int(v), pa.int64()))
-    return Checked(ok, lambda: values.to_numpy().view(np.uint64))
+    ok = _bounds(spec, values, ok, lambda v: arrow.scalar(int(v)))
+    return Checked(ok, lambda: arrow.to_numpy(values).view(np.uint64))
 
 
 def check_other(spec: FieldSpec, raw: pa.Array, missing: np.ndarray) -> Checked:
@@ -222,6 +222,6 @@ CHECKERS: dict[str, Checker] = {
 
 def prove_one(spec: FieldSpec, cell: str) -> bool:
     """Whether the checker for ``spec`` proves a single cell (used to vouch for schema examples)."""
-    raw = pa.array([cell], pa.string())
+    raw = arrow.strings([cell])
     missing = np.array([cell in spec.missing_values])
     return bool(CHECKERS.get(spec.type, check_other)(spec, raw, missing).ok[0])

@@ -73,7 +73,7 @@ def is_missing(raw: pa.Array, missing_values: list[str]) -> np.ndarray:
         if value == "":
             found |= np.diff(arrow.offsets(raw)) == 0
         else:
-            found |= arrow.compare("equal", raw, pa.scalar(value, pa.string()))
+            found |= arrow.compare("equal", raw, arrow.string_scalar(value))
     return found
 
 

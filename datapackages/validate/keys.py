@@ -15,7 +15,7 @@ from decimal import Decimal
 import numpy as np
 import pyarrow as pa
 
-from .arrow import data_bytes, offsets
+from .arrow import data_bytes, offsets, strings
 
 EPOCH = date(1970, 1, 1)
 SEED = np.uint64(0x243F6A8885A308D3)
@@ -72,8 +72,8 @@ def python_key(value: object) -> int:
     if isinstance(value, (float, Decimal)):
         return int(np.array([float(value) + 0.0], dtype=np.float64).view(np.uint64)[0])
     if isinstance(value, str):
-        return int(string_keys(pa.array([value], pa.string()))[0])
-    return int(string_keys(pa.array([re.sub(r"\s+", " ", repr(value))], pa.string()))[0])
+        return int(string_keys(strings([value]))[0])
+    return int(string_keys(strings([re.sub(r"\s+", " ", repr(value))]))[0])
 
 
 def combine_keys(parts: list[np.ndarray]) -> np.ndarray:

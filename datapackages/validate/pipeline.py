@@ -7,6 +7,7 @@ the order-dependent work (uniqueness, primary keys, error layout).
 
 from __future__ import annotations
 
+import csv
 import os
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -17,13 +18,12 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from .chunks import CHUNK_SIZE, StreamFrom, header_end, parse_piece, pieces
+from .chunks import CHUNK_SIZE, StreamFrom, body_start, parse_piece, pieces
 from .engine import FieldPlan, Findings, TableValidator, check_unit
 from .reader import BLOCK_SIZE, ROWS_PER_BATCH, CsvDialect, Parsed, arrow_encoding, stream_units
 from .spec import TableSpec
 
 WORKERS = min(2, os.cpu_count() or 1)
-HEAD_SIZE = 1 << 20
 
 Job = Callable[[], tuple[Parsed, Findings]]
 
@@ -61,8 +61,10 @@ def _start(path: Path, encoding: str, dialect: CsvDialect) -> int | None:
     """Where the cut-up reading can start (after the header), or None to stream the whole file."""
     if arrow_encoding(encoding) != "utf8" or dialect.quote_char != '"' or dialect.escape_char:
         return None
-    with path.open("rb") as stream:
-        return header_end(stream.read(HEAD_SIZE), b'"')
+    try:
+        return body_start(path, encoding, dialect)
+    except (UnicodeDecodeError, csv.Error):
+        return None
 
 
 def _jobs(path: Path, plans: list[FieldPlan], encoding: str, dialect: CsvDialect, sizes: Sizes) -> Iterator[Job]:

@@ -16,6 +16,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pv
 
+from .arrow import strings
+
 # pyarrow reads ahead several blocks whatever we consume, so small blocks bound memory; we then group
 # blocks into units of about ROWS_PER_BATCH rows so that per-unit overhead stays small.
 BLOCK_SIZE = 1 << 20
@@ -160,6 +162,6 @@ def _blocks(
     tail = [(n, collector.parse(t)) for n, t in collector.pending]
     if tail:
         start = next_row - 1
-        empty = [pa.array([], pa.string()) for _ in range(n_columns)]
+        empty = [strings([]) for _ in range(n_columns)]
         end = max(n for n, _ in tail) + 1
         yield Parsed(empty, np.array([], dtype=np.int64), end - next_row, [(n - start, c) for n, c in tail])

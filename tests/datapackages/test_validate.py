@@ -143,7 +143,17 @@ def test_seen_keys_names_the_latest_earlier_row():
 
 @pytest.mark.parametrize(
     "pattern",
-    [r"E01\d{6}", r"[EW]01\d{6}", r"(E06|E07|E08|E09|W06)\d{6}", r"[0-9a-f]{16}", r"N[1-9]", r"\d{4}-(0[1-9]|1[0-2])"],
+    [
+        r"E01\d{6}",
+        r"[EW]01\d{6}",
+        r"(E06|E07|E08|E09|W06)\d{6}",
+        r"[0-9a-f]{16}",
+        r"N[1-9]",
+        r"\d{4}-(0[1-9]|1[0-2])",
+        r"[A-Z]{1,2}\d[A-Z\d]?",
+        r"E0[1-9]\d{0,6}",
+        r"(ab|c){2}x?",
+    ],
 )
 def test_fixed_width_patterns_agree_with_python(pattern):
     import random
@@ -154,7 +164,7 @@ def test_fixed_width_patterns_agree_with_python(pattern):
 
     assert compile_fixed(pattern) is not None
     rng = random.Random(pattern)
-    alphabet = "EW0123456789abfN-x\n é٣"
+    alphabet = "EWYOZ0123456789abcfN-x\n é٣"
     cells = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 17))) for _ in range(3000)]
     # Near-misses of real matches: mutate one character of a valid example.
     examples = {
@@ -164,6 +174,9 @@ def test_fixed_width_patterns_agree_with_python(pattern):
         "[0-9a": "0123456789abcdef",
         "N[": "N5",
         r"\d{4}": "2019-12",
+        "[A-Z]{1,2}": "YO12",
+        "E0[1-9]": "E0123",
+        "(ab|c)": "abcx",
     }
     example = next(v for k, v in examples.items() if pattern.startswith(k))
     for i in range(len(example)):
@@ -180,5 +193,5 @@ def test_fixed_width_patterns_agree_with_python(pattern):
 def test_variable_patterns_do_not_compile():
     from datapackages.validate.patterns import compile_fixed
 
-    for pattern in [r"[A-Z]{1,2}\d[A-Z\d]?", r"(?=R)R[0-9]+", "a|b", r"\w+", "[^a]b", "a.c"]:
+    for pattern in [r"(?=R)R[0-9]+", "a|b", r"\w+", "[^a]b", "a.c", "a\\", r"(a\|b)", "a{2}?", "a+", r"\d*"]:
         assert compile_fixed(pattern) is None, pattern
