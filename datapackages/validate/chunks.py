@@ -49,33 +49,43 @@ def body_start(path: Path, encoding: str, dialect: CsvDialect) -> int:
     return len("".join(consumed).encode(encoding))
 
 
-def pieces(path: Path, start: int, quote: bytes, size: int = CHUNK_SIZE) -> Iterator[bytes | StreamFrom]:
-    """Pieces of whole lines from ``start`` on, then possibly a StreamFrom for the rest."""
-    with path.open("rb") as stream:
+def pieces(path: Path, start: int, quote: bytes, size: int = CHUNK_SIZE) -> Iterator[bytearray | StreamFrom]:
+    """Pieces of whole lines from ``start`` on, then possibly a StreamFrom for the rest.
+
+    Each piece is read straight into its own buffer behind the previous piece's unfinished line, so the
+    bytes are copied once, by the read."""
+    with path.open("rb", buffering=0) as stream:
         stream.seek(start)
         carry, offset = b"", start
-        while piece := stream.read(size):
-            if quote in piece:
+        while True:
+            buffer = bytearray(len(carry) + size)
+            buffer[: len(carry)] = carry
+            end = len(carry) + stream.readinto(memoryview(buffer)[len(carry) :])
+            if end == len(carry):
+                if carry:
+                    yield bytearray(carry)
+                return
+            if buffer.find(quote, len(carry), end) >= 0:
                 yield StreamFrom(offset)
                 return
-            data = carry + piece
-            cut = data.rfind(b"\n") + 1
+            cut = buffer.rfind(b"\n", 0, end) + 1
             if not cut:
-                if len(data) > 4 * size:
+                if end > 4 * size:
                     yield StreamFrom(offset)
                     return
-                carry = data
+                carry = bytes(buffer[:end])
                 continue
-            yield data[:cut]
-            carry, offset = data[cut:], offset + cut
-        if carry:
-            yield carry
+            carry, offset = bytes(buffer[cut:end]), offset + cut
+            del buffer[cut:]
+            yield buffer
 
 
-def parse_piece(data: bytes, n_columns: int, dialect: CsvDialect) -> Parsed:
-    """Parse one piece of whole, unquoted lines on the calling thread."""
+def parse_piece(data: bytearray, n_columns: int, dialect: CsvDialect) -> Parsed:
+    """Parse one piece of whole, unquoted lines on the calling thread (UTF-8 checks only if not ASCII)."""
     collector = RaggedRowCollector(dialect)
-    read, parse, convert = csv_options(n_columns, dialect, collector, block_size=len(data) + 1, encoding="utf8")
+    read, parse, convert = csv_options(
+        n_columns, dialect, collector, newlines_in_values=False, check_utf8=not data.isascii(), block_size=len(data) + 1
+    )
     table = pv.read_csv(pa.py_buffer(data), read_options=read, parse_options=parse, convert_options=convert)
     columns = [c.chunk(0) if c.num_chunks == 1 else c.combine_chunks() for c in table.columns]
     numbers = {n for n, _ in collector.pending}

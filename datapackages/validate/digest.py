@@ -36,7 +36,7 @@ class FileDigest(threading.Thread):
                     self.sha256.update(chunk)
                     self.bytes += size
                     if self.ascii:
-                        self.ascii = buffer[:size].isascii()
+                        self.ascii = (buffer if size == READ_SIZE else bytes(chunk)).isascii()
         except OSError as error:
             self.error = error
 

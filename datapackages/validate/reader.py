@@ -75,7 +75,14 @@ def arrow_encoding(encoding: str) -> str:
     return "utf8" if encoding.lower().replace("_", "-") in plain else encoding
 
 
-def csv_options(n_columns: int, dialect: CsvDialect, collector: RaggedRowCollector, **read: object):
+def csv_options(
+    n_columns: int,
+    dialect: CsvDialect,
+    collector: RaggedRowCollector,
+    newlines_in_values: bool = True,
+    check_utf8: bool = True,
+    **read: object,
+):
     """pyarrow options that read every cell as a string, exactly as written."""
     names = [f"c{i}" for i in range(n_columns)]
     read_options = pv.ReadOptions(column_names=names, use_threads=False, **read)
@@ -84,7 +91,7 @@ def csv_options(n_columns: int, dialect: CsvDialect, collector: RaggedRowCollect
         quote_char=dialect.quote_char or False,
         double_quote=dialect.double_quote,
         escape_char=dialect.escape_char or False,
-        newlines_in_values=True,
+        newlines_in_values=newlines_in_values,
         ignore_empty_lines=False,
         invalid_row_handler=collector,
     )
@@ -93,6 +100,7 @@ def csv_options(n_columns: int, dialect: CsvDialect, collector: RaggedRowCollect
         strings_can_be_null=False,
         quoted_strings_can_be_null=False,
         null_values=[],
+        check_utf8=check_utf8,
     )
     return read_options, parse_options, convert_options
 
