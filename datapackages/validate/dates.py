@@ -39,31 +39,32 @@ def _two(chars: list[np.ndarray], at: int) -> np.ndarray:
     return chars[at].astype(np.int32) * 10 + chars[at + 1] - 528  # 528 = 11 * ord("0")
 
 
-def iso_layout(raw: pa.Array, missing: np.ndarray, separators: dict[int, str]) -> tuple[np.ndarray, np.ndarray]:
+def iso_layout(raw: pa.Array, missing: np.ndarray, separators: dict[int, str]) -> tuple[np.ndarray, list[np.ndarray]]:
     """Prove cells laid out as YYYY-MM-DD[THH:MM:SS] with a real date and time.
 
-    Returns (proven, seconds since the epoch)."""
+    Returns (proven, [year, month, day(, hour, minute, second)]) as int32 arrays."""
     width = max(separators) + 3
     chars, ok = char_columns(raw, width)
     ok &= ~missing
-    digits = np.ones(len(raw), dtype=bool)
     for position in range(width):
         if position in separators:
             ok &= chars[position] == ord(separators[position])
         else:
-            digits &= (chars[position] - 48).astype(np.uint8) <= 9  # wraps anything below "0" above 9
-    ok &= digits
+            ok &= (chars[position] - np.uint8(48)) <= np.uint8(9)  # wraps anything below "0" above 9
     year = _two(chars, 0) * 100 + _two(chars, 2)
     month, day = _two(chars, 5), _two(chars, 8)
-    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+    leap = (year & 3 == 0) & ((year % 100 != 0) | (year % 400 == 0))
     month_days = DAYS_IN_MONTH[np.clip(month, 0, 12)] + ((month == 2) & leap)
     ok &= (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= month_days)
-    seconds = _days_from_civil(year.astype(np.int64), month, day) * 86400
+    parts = [year, month, day]
     if width > 10:
-        hour, minute, second = _two(chars, 11), _two(chars, 14), _two(chars, 17)
-        ok &= (hour <= 23) & (minute <= 59) & (second <= 59)
-        seconds = seconds + hour * 3600 + minute * 60 + second
-    return ok, seconds
+        parts += [_two(chars, 11), _two(chars, 14), _two(chars, 17)]
+        ok &= (parts[3] <= 23) & (parts[4] <= 59) & (parts[5] <= 59)
+    return ok, parts
+
+
+def _days(parts: list[np.ndarray]) -> np.ndarray:
+    return _days_from_civil(parts[0].astype(np.int64), parts[1], parts[2])
 
 
 def check_date(spec: FieldSpec, raw: pa.Array, missing: np.ndarray):
@@ -74,11 +75,14 @@ def check_date(spec: FieldSpec, raw: pa.Array, missing: np.ndarray):
         return Checked(np.zeros(len(raw), dtype=bool))
     if any(spec.typed.get(n) is None for n in bounded):
         return Checked(np.zeros(len(raw), dtype=bool))
-    ok, seconds = iso_layout(raw, missing, {4: "-", 7: "-"})
-    days = seconds // 86400
-    for name in bounded:
-        ok &= BOUND_TESTS[name](days, (spec.typed[name] - EPOCH).days)
-    return Checked(ok, lambda: days.view(np.uint64))
+    ok, parts = iso_layout(raw, missing, {4: "-", 7: "-"})
+    if bounded:
+        # Dates compare as YYYYMMDD numbers.
+        ymd = parts[0] * 10000 + parts[1] * 100 + parts[2]
+        for name in bounded:
+            bound = spec.typed[name]
+            ok &= BOUND_TESTS[name](ymd, bound.year * 10000 + bound.month * 100 + bound.day)
+    return Checked(ok, lambda: _days(parts).view(np.uint64))
 
 
 def check_datetime(spec: FieldSpec, raw: pa.Array, missing: np.ndarray):
@@ -87,5 +91,10 @@ def check_datetime(spec: FieldSpec, raw: pa.Array, missing: np.ndarray):
     constrained = {*BOUND_TESTS, "enum"} & set(spec.constraints)
     if spec.format not in ("default", None) or constrained:
         return Checked(np.zeros(len(raw), dtype=bool))
-    ok, seconds = iso_layout(raw, missing, {4: "-", 7: "-", 10: "T", 13: ":", 16: ":"})
-    return Checked(ok, lambda: seconds.view(np.uint64))
+    ok, parts = iso_layout(raw, missing, {4: "-", 7: "-", 10: "T", 13: ":", 16: ":"})
+
+    def seconds() -> np.ndarray:
+        clock = parts[3].astype(np.int64) * 3600 + parts[4] * 60 + parts[5]
+        return (_days(parts) * 86400 + clock).view(np.uint64)
+
+    return Checked(ok, seconds)
