@@ -44,8 +44,15 @@ def iso_layout(raw: pa.Array, missing: np.ndarray, separators: dict[int, str]) -
 
     Returns (proven, [year, month, day(, hour, minute, second)]) as int32 arrays."""
     width = max(separators) + 3
-    chars, ok = char_columns(raw, width)
-    ok &= ~missing
+    chars, chosen = char_columns(raw, width)
+    if chosen is not None:
+        # Rare: some cells have another length. Check a copy in which those read as "0000-00-00...".
+        padded = np.zeros((len(raw), width), dtype=np.uint8)
+        padded[chosen] = np.stack(chars, axis=1) if len(chosen) else 0
+        chars = [padded[:, p] for p in range(width)]
+    ok = ~missing
+    if chosen is not None:
+        ok[np.setdiff1d(np.arange(len(raw)), chosen)] = False
     for position in range(width):
         if position in separators:
             ok &= chars[position] == ord(separators[position])

@@ -165,10 +165,9 @@ def compile_fixed(pattern: str) -> Branches | None:
     return _merge(branches)
 
 
-def char_columns(raw: pa.Array, width: int) -> tuple[list[np.ndarray], np.ndarray]:
-    """Byte ``p`` of every ``width``-byte cell, for each position ``p``, and which cells have that width.
-
-    When every cell has the width (the usual case) this is a zero-copy view of Arrow's data buffer."""
+def char_columns(raw: pa.Array, width: int) -> tuple[list[np.ndarray], np.ndarray | None]:
+    """Byte ``p`` of the cells that are ``width`` bytes long, for each position ``p``, and which cells those are
+    (None when all are: then the columns are a zero-copy view of Arrow's data buffer)."""
     bounds = arrow.offsets(raw)
     data = arrow.data_bytes(raw)
     fits = np.diff(bounds) == width
@@ -177,11 +176,10 @@ def char_columns(raw: pa.Array, width: int) -> tuple[list[np.ndarray], np.ndarra
     n = len(raw)
     if fits.all():
         matrix = data[bounds[0] : bounds[0] + n * width].reshape(n, width)
-        return [matrix[:, p] for p in range(width)], fits
-    if data.size < width:
-        data = np.zeros(width, dtype=np.uint8)
-    starts = np.where(fits, bounds[:-1], 0)
-    return [data[starts + p] for p in range(width)], fits
+        return [matrix[:, p] for p in range(width)], None
+    chosen = np.flatnonzero(fits)
+    starts = bounds[:-1][chosen]
+    return [data[starts + p] for p in range(width)], chosen
 
 
 def _ranges(table: Table) -> list[tuple[int, int]]:
@@ -205,10 +203,16 @@ def match_fixed(branches: Branches, raw: pa.Array) -> np.ndarray:
     """Cells that match one of the branches."""
     matched = np.zeros(len(raw), dtype=bool)
     for width in sorted({len(b) for b in branches}):
-        chars, fits = char_columns(raw, width)
+        chars, chosen = char_columns(raw, width)
+        count = len(raw) if chosen is None else len(chosen)
+        found = np.zeros(count, dtype=bool)
         for branch in (b for b in branches if len(b) == width):
-            ok = fits.copy()
+            ok = np.ones(count, dtype=bool)
             for table, column in zip(branch, chars, strict=True):
                 ok &= _in_class(table, column)
-            matched |= ok
+            found |= ok
+        if chosen is None:
+            matched |= found
+        else:
+            matched[chosen[found]] = True
     return matched
