@@ -21,7 +21,8 @@ KNOWN_PROFILES = (
     "https://datapackage.org/profiles/1.0/tableschema.json",
     "https://datapackage.org/profiles/2.0/tableschema.json",
 )
-SCHEMA_KEYS = {"$schema", "name", "title", "description", "version", "fields", "missingValues", "primaryKey"}
+# Schema keys frictionless interprets (or that name another profile); any other key is kept as documentation.
+INTERPRETED_SCHEMA_KEYS = {"fieldsMatch", "foreignKeys", "uniqueKeys", "type", "profile", "schema_profile"}
 FIELD_KEYS = {"name", "type", "format", "title", "description", "constraints", "missingValues", "example"}
 FIELD_EXTRA_KEYS = {"boolean": {"trueValues", "falseValues"}}
 CUSTOM_FIELD_KEYS = {"disclosure"}  # the partners' own annotation (datapackages.schemas)
@@ -192,6 +193,12 @@ def _example_ok(spec: FieldSpec, example: Any) -> bool:
     """frictionless rejects a schema whose example its type cannot read; we accept only examples we can prove."""
     if not example:
         return True
+    if spec.type == "boolean" and isinstance(example, bool):
+        return True
+    if spec.type in ("integer", "number", "year") and _plain_int(example):
+        return spec.type != "year" or 0 <= example <= 9999
+    if spec.type == "number" and isinstance(example, float):
+        return example == example
     if not isinstance(example, str):
         return False
     if spec.type == "string":
@@ -205,7 +212,8 @@ def _example_ok(spec: FieldSpec, example: Any) -> bool:
 def light_schema(descriptor: dict[str, Any]) -> TableSpec:
     """Read a schema descriptor inside the ground, or raise OutsideGround saying why."""
     _check(isinstance(descriptor, dict), "schema is not an object")
-    _check(set(descriptor) <= SCHEMA_KEYS, f"schema keys {sorted(set(descriptor) - SCHEMA_KEYS)}")
+    interpreted = set(descriptor) & INTERPRETED_SCHEMA_KEYS
+    _check(not interpreted, f"schema keys {sorted(interpreted)}")
     _check(descriptor.get("$schema", KNOWN_PROFILES[0]) in KNOWN_PROFILES, "$schema")
     name = descriptor.get("name", "x")
     _check(isinstance(name, str) and bool(NAME_PATTERN.match(name)), "schema name")
@@ -239,7 +247,7 @@ def frictionless_spec(schema: Any) -> TableSpec:
         for name in (*BOUNDS, "exclusiveMinimum", "exclusiveMaximum"):
             if name in f.constraints:
                 spec.typed[name] = f.read_cell(f.constraints[name])[0]
-        if "enum" in f.constraints:
+        if "enum" in f.constraints and f.type != "string":
             spec.typed["enum"] = [f.read_cell(v)[0] for v in f.constraints["enum"]]
         spec.make_field = lambda f=f: f
         specs.append(spec)
