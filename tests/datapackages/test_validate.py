@@ -195,3 +195,17 @@ def test_variable_patterns_do_not_compile():
 
     for pattern in [r"(?=R)R[0-9]+", "a|b", r"\w+", "[^a]b", "a.c", "a\\", r"(a\|b)", "a{2}?", "a+", r"\d*"]:
         assert compile_fixed(pattern) is None, pattern
+
+
+def test_string_keys_separate_distinct_strings_and_ignore_slicing():
+    rng = np.random.default_rng(5)
+    alphabet = np.array(list("ab\x00é1-"))
+    words = {"", "a", "a\x00", "\x00a", "a" * 8, "a" * 9, "a" * 16, "a" * 17}
+    while len(words) < 50000:
+        words.add("".join(rng.choice(alphabet, int(rng.integers(1, 40)))))
+    words = sorted(words)
+    keys = string_keys(pa.array(words, pa.string()))
+    assert len(set(keys.tolist())) == len(words)
+    sliced = pa.array(["pad", *words], pa.string()).slice(1)
+    assert np.array_equal(string_keys(sliced), keys)
+    assert python_key(words[7]) == int(keys[7])
