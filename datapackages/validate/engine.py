@@ -116,7 +116,8 @@ def check_unit(plans: list[FieldPlan], parsed: Parsed) -> Findings:
         errors.append(failed)
         if keys is not None:
             keyed[plan.number] = keys
-    return Findings(np.unique(np.concatenate(errors)), np.flatnonzero(blank), keyed)
+    failed = np.concatenate(errors)
+    return Findings(np.unique(failed) if len(failed) else failed, np.flatnonzero(blank), keyed)
 
 
 class TableValidator:
