@@ -83,6 +83,7 @@ def ensure(data: Path, kind: str, rows: int, rate: float) -> tuple[Path, Path]:
     default=None,
     help="Another datapackages executable to time alongside (e.g. main's .venv/bin/datapackages).",
 )
+@click.option("--only", default="", help="Time only the files whose label contains this text (no growth run).")
 @click.option(
     "--report-only",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -90,14 +91,20 @@ def ensure(data: Path, kind: str, rows: int, rate: float) -> tuple[Path, Path]:
     help="Only print the tables of an earlier --out JSON.",
 )
 def main(
-    data: Path, repeats: int, scale_rows: int, out: Path | None, before: Path | None, report_only: Path | None
+    data: Path,
+    repeats: int,
+    scale_rows: int,
+    out: Path | None,
+    before: Path | None,
+    only: str,
+    report_only: Path | None,
 ) -> None:
     """Time both validators on each file, interleaved, and print a markdown table."""
     if report_only:
         print_tables(json.loads(report_only.read_text()))
         return
     data.mkdir(parents=True, exist_ok=True)
-    files = [(label, *ensure(data, kind, rows, rate)) for label, kind, rows, rate in FILES]
+    files = [(label, *ensure(data, kind, rows, rate)) for label, kind, rows, rate in FILES if only in label]
     best: dict[tuple[str, str], dict] = {}
     for repeat in range(repeats):
         for label, path, schema in files:
@@ -116,7 +123,7 @@ def main(
         b = best[(label, "frictionless")]
         if (a["valid"], a["rows"], a["errors"]) != (b["valid"], b["rows"], b["errors"]):
             raise SystemExit(f"reports disagree on {label}: {tool} {a} frictionless {b}")
-    scale = [ensure(data, "mixed", n, 0.0) for n in (1_000_000, scale_rows)]
+    scale = [] if only else [ensure(data, "mixed", n, 0.0) for n in (1_000_000, scale_rows)]
     growth = [(path, run_with_rss(commands(path, schema)["ours"], data)) for path, schema in scale]
     rows = []
     for label, _, _ in files:

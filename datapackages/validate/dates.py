@@ -42,17 +42,10 @@ def _two(chars: list[np.ndarray], at: int) -> np.ndarray:
 def iso_layout(raw: pa.Array, missing: np.ndarray, separators: dict[int, str]) -> tuple[np.ndarray, list[np.ndarray]]:
     """Prove cells laid out as YYYY-MM-DD[THH:MM:SS] with a real date and time.
 
-    Returns (proven, [year, month, day(, hour, minute, second)]) as int32 arrays."""
+    Returns (proven, [year, month, day(, hour, minute, second)]) as int32 arrays (zero where not proven)."""
     width = max(separators) + 3
     chars, chosen = char_columns(raw, width)
-    if chosen is not None:
-        # Rare: some cells have another length. Check a copy in which those read as "0000-00-00...".
-        padded = np.zeros((len(raw), width), dtype=np.uint8)
-        padded[chosen] = np.stack(chars, axis=1) if len(chosen) else 0
-        chars = [padded[:, p] for p in range(width)]
-    ok = ~missing
-    if chosen is not None:
-        ok[np.setdiff1d(np.arange(len(raw)), chosen)] = False
+    ok = np.ones(len(chars[0]), dtype=bool)
     for position in range(width):
         if position in separators:
             ok &= chars[position] == ord(separators[position])
@@ -67,7 +60,15 @@ def iso_layout(raw: pa.Array, missing: np.ndarray, separators: dict[int, str]) -
     if width > 10:
         parts += [_two(chars, 11), _two(chars, 14), _two(chars, 17)]
         ok &= (parts[3] <= 23) & (parts[4] <= 59) & (parts[5] <= 59)
-    return ok, parts
+    if chosen is None:
+        return ok & ~missing, parts
+    # Some cells have another length: spread the results over all cells.
+    proven = np.zeros(len(raw), dtype=bool)
+    proven[chosen] = ok
+    full = [np.zeros(len(raw), dtype=np.int32) for _ in parts]
+    for target, part in zip(full, parts, strict=True):
+        target[chosen] = part
+    return proven & ~missing, full
 
 
 def _days(parts: list[np.ndarray]) -> np.ndarray:

@@ -100,6 +100,10 @@ OPENINGS = {
     "one-column": _text([["id"], *[[r[0]] for r in ROWS]]).encode(),
     "short-rows": _text([LABELS, *[r[:6] for r in ROWS[:30]], *ROWS[30:]]).encode(),
     "empty": b"",
+    "header-only": HEADER.encode(),
+    "header-only-newline": (HEADER + "\r\n").encode(),
+    "utf16": _text([LABELS, *ROWS]).encode("utf-16"),
+    "no-final-newline": _text([LABELS, *ROWS]).rstrip("\n").encode(),
     "blank-first-line": b"\n" + _text([LABELS, *ROWS]).encode(),
 }
 
