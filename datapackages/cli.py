@@ -6,16 +6,19 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.table import Table
 
-from .package import PackageError, ResourceSpec, build_package
-from .quality import quality_summary
 from .schemas import SchemaNotFoundError, list_schemas, load_schema
-from .validate import validate_file
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from .package import ResourceSpec
+
+# Heavy modules (frictionless, rich, pyarrow) are imported inside the commands that need them: the validate
+# command's start-up time is part of what it costs to check a file.
 
 EXPECTATIONS = {
     "required": "a value (the field is required)",
@@ -106,6 +109,8 @@ def expected(error: dict[str, Any]) -> str:
 
 
 def _error_table(path: str, report: dict[str, Any]) -> Table:
+    from rich.table import Table
+
     table = Table(title=f"{path}: {report['stats']['errors']} error(s)", show_lines=False)
     for column in ("row", "column", "value", "problem", "expected"):
         table.add_column(column, overflow="fold")
@@ -129,14 +134,21 @@ def _error_table(path: str, report: dict[str, Any]) -> Table:
 @click.option("--limit-errors", default=1000, show_default=True, help="Stop after this many errors.")
 def validate(file: str, schema_name: str, as_json: bool, limit_errors: int) -> None:
     """Validate FILE against a standard schema; exit 1 when it is invalid."""
+    from .validate.digest import prefetch
+
+    prefetch(file)  # hash on another core while the validator's libraries load
     try:
         schema = load_schema(schema_name)
     except SchemaNotFoundError as error:
         raise click.ClickException(str(error)) from error
+    from .validate import validate_file
+
     report = validate_file(file, schema, limit_errors=limit_errors)
     if as_json:
         click.echo(json.dumps(report, indent=2, ensure_ascii=False, default=str))
     else:
+        from rich.console import Console
+
         console = Console()
         if report["valid"]:
             rows = report["tasks"][0]["stats"].get("rows", 0)
@@ -149,6 +161,8 @@ def validate(file: str, schema_name: str, as_json: bool, limit_errors: int) -> N
 
 
 def _parse_resource(spec: str) -> ResourceSpec:
+    from .package import ResourceSpec
+
     path, sep, schema = spec.rpartition("=")
     if not sep or not path or not schema:
         raise click.BadParameter(f"{spec!r} should be PATH=SCHEMA, e.g. data/incidents.csv=emergency-incidents")
@@ -168,6 +182,8 @@ def _parse_resource(spec: str) -> ResourceSpec:
 @click.option("--zip/--no-zip", "make_zip", default=True, show_default=True)
 def build(out_dir: str, metadata_path: str, resources: tuple[str, ...], make_zip: bool) -> None:
     """Build a data package in OUT_DIR (datapackage.json, normalised CSVs, schemas) and a zip beside it."""
+    from .package import PackageError, build_package
+
     try:
         metadata = json.loads(Path(metadata_path).read_text(encoding="utf-8"))
         result = build_package([_parse_resource(r) for r in resources], metadata, out_dir, make_zip=make_zip)
@@ -181,6 +197,9 @@ def build(out_dir: str, metadata_path: str, resources: tuple[str, ...], make_zip
 @click.option("--json", "as_json", is_flag=True, help="Print the seal criteria as JSON.")
 def quality(datapackage: str, as_json: bool) -> None:
     """Validate each resource of DATAPACKAGE and show the quality seal criteria."""
+    from .quality import quality_summary
+    from .validate import validate_file
+
     package_path = Path(datapackage)
     descriptor = json.loads(package_path.read_text(encoding="utf-8"))
     results = {}
@@ -200,6 +219,8 @@ def quality(datapackage: str, as_json: bool) -> None:
         return
     for name, summary in results.items():
         seal = "[green]SEAL[/green]" if summary["seal"] else "[red]no seal[/red]"
+        from rich.console import Console
+
         Console().print(f"{name}: {seal} ({summary['score']}/{summary['out_of']})")
         for criterion in summary["criteria"]:
             mark = "pass" if criterion["passed"] else "FAIL"

@@ -2,7 +2,9 @@
 
 Both tools run as their command-line programs in child processes (start-up included), with ``--json``
 output captured, so peak memory is each child's own maximum resident set size (from ``wait4``). The two
-reports are checked to agree (valid, rows, error count) before a timing is accepted.
+reports are checked to agree (valid, rows, error count) before a timing is accepted. ``--before`` times
+another ``datapackages`` executable (say, main's) in the same interleaved rounds, for a before/after under
+the same load; each run records the 1-minute load average before it starts.
 
     .venv/bin/python bench/datapackages/bench_validate.py --data /tmp/dp-bench --repeats 3
 """
@@ -33,6 +35,7 @@ FILES = [  # (label, kind, rows, error rate)
 
 def run_with_rss(command: list[str], cwd: Path) -> dict:
     """Like ``run`` but reaps the child itself so ``wait4`` reports that child's peak memory."""
+    load = os.getloadavg()[0]
     started = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=cwd)
     out = child.stdout.read()
@@ -49,15 +52,16 @@ def run_with_rss(command: list[str], cwd: Path) -> dict:
         "valid": task["valid"],
         "rows": task["stats"].get("rows"),
         "errors": task["stats"]["errors"],
+        "load": load,
     }
 
 
-def commands(path: Path, schema: Path) -> dict[str, list[str]]:
-    """Both CLIs, run in the data folder with relative paths (frictionless refuses absolute ones)."""
-    return {
-        "frictionless": [str(BIN / "frictionless"), "validate", path.name, "--schema", schema.name, "--json"],
-        "ours": [str(BIN / "datapackages"), "validate", path.name, "--schema", schema.name, "--json"],
-    }
+def commands(path: Path, schema: Path, before: Path | None = None) -> dict[str, list[str]]:
+    """The CLIs, run in the data folder with relative paths (frictionless refuses absolute ones)."""
+    tools = {"frictionless": BIN / "frictionless", "ours": BIN / "datapackages"}
+    if before:
+        tools["before"] = before
+    return {name: [str(exe), "validate", path.name, "--schema", schema.name, "--json"] for name, exe in tools.items()}
 
 
 def ensure(data: Path, kind: str, rows: int, rate: float) -> tuple[Path, Path]:
@@ -74,22 +78,37 @@ def ensure(data: Path, kind: str, rows: int, rate: float) -> tuple[Path, Path]:
 @click.option("--scale-rows", default=5_000_000, show_default=True, help="Rows for the memory-growth run.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write JSON results.")
 @click.option(
+    "--before",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Another datapackages executable to time alongside (e.g. main's .venv/bin/datapackages).",
+)
+@click.option("--only", default="", help="Time only the files whose label contains this text (no growth run).")
+@click.option(
     "--report-only",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
     help="Only print the tables of an earlier --out JSON.",
 )
-def main(data: Path, repeats: int, scale_rows: int, out: Path | None, report_only: Path | None) -> None:
+def main(
+    data: Path,
+    repeats: int,
+    scale_rows: int,
+    out: Path | None,
+    before: Path | None,
+    only: str,
+    report_only: Path | None,
+) -> None:
     """Time both validators on each file, interleaved, and print a markdown table."""
     if report_only:
         print_tables(json.loads(report_only.read_text()))
         return
     data.mkdir(parents=True, exist_ok=True)
-    files = [(label, *ensure(data, kind, rows, rate)) for label, kind, rows, rate in FILES]
+    files = [(label, *ensure(data, kind, rows, rate)) for label, kind, rows, rate in FILES if only in label]
     best: dict[tuple[str, str], dict] = {}
     for repeat in range(repeats):
         for label, path, schema in files:
-            for tool, command in commands(path, schema).items():
+            for tool, command in commands(path, schema, before).items():
                 result = run_with_rss(command, data)
                 key = (label, tool)
                 if key not in best or result["seconds"] < best[key]["seconds"]:
@@ -97,14 +116,14 @@ def main(data: Path, repeats: int, scale_rows: int, out: Path | None, report_onl
                 click.echo(
                     f"[{repeat + 1}/{repeats}] {label:32s} {tool:12s} {result['seconds']:7.2f} s "
                     f"cpu {result['cpu_s']:7.2f} s {result['rss_mib']:7.0f} MiB "
-                    f"valid={result['valid']} errors={result['errors']}",
+                    f"valid={result['valid']} errors={result['errors']} load {result['load']:.1f}",
                     err=True,
                 )
-    for label, _, _ in files:
-        a, b = best[(label, "ours")], best[(label, "frictionless")]
+    for (label, tool), a in best.items():
+        b = best[(label, "frictionless")]
         if (a["valid"], a["rows"], a["errors"]) != (b["valid"], b["rows"], b["errors"]):
-            raise SystemExit(f"reports disagree on {label}: ours {a} frictionless {b}")
-    scale = [ensure(data, "mixed", n, 0.0) for n in (1_000_000, scale_rows)]
+            raise SystemExit(f"reports disagree on {label}: {tool} {a} frictionless {b}")
+    scale = [] if only else [ensure(data, "mixed", n, 0.0) for n in (1_000_000, scale_rows)]
     growth = [(path, run_with_rss(commands(path, schema)["ours"], data)) for path, schema in scale]
     rows = []
     for label, _, _ in files:
@@ -121,8 +140,12 @@ def main(data: Path, repeats: int, scale_rows: int, out: Path | None, report_onl
                 "ours_mib": a["rss_mib"],
                 "rows": a["rows"],
                 "errors": a["errors"],
+                "load": [a["load"], b["load"]],
             }
         )
+        if before:
+            c = best[(label, "before")]
+            rows[-1].update(before_s=c["seconds"], before_cpu_s=c["cpu_s"], before_mib=c["rss_mib"])
     results = {"best": rows, "growth": [{"file": p.name, **r} for p, r in growth]}
     if out:
         out.write_text(json.dumps(results, indent=2))
@@ -149,6 +172,15 @@ def print_tables(results: dict) -> None:
             f"{r['speedup']:.1f}x ({r['cpu_speedup']:.1f}x) | {r['frictionless_mib']:.0f} | {r['ours_mib']:.0f} |"
         )
     click.echo(f"\nGeometric mean speed-up: {wall:.1f}x wall, {cpu:.1f}x CPU time\n")
+    if all("before_s" in r for r in rows):
+        click.echo("| file | before wall s (cpu s) | after wall s (cpu s) | before peak MiB | after peak MiB |")
+        click.echo("|---|---:|---:|---:|---:|")
+        for r in rows:
+            click.echo(
+                f"| {r['file']} | {r['before_s']:.2f} ({r['before_cpu_s']:.2f}) | {r['ours_s']:.2f} "
+                f"({r['ours_cpu_s']:.2f}) | {r['before_mib']:.0f} | {r['ours_mib']:.0f} |"
+            )
+        click.echo("")
     click.echo("| ours, mixed clean | rows | wall s | cpu s | peak MiB |\n|---|---:|---:|---:|---:|")
     for g in results["growth"]:
         click.echo(f"| {g['file']} | {g['rows']:,} | {g['seconds']:.2f} | {g['cpu_s']:.2f} | {g['rss_mib']:.0f} |")

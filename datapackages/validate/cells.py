@@ -1,50 +1,59 @@
 """Exact per-cell and per-row decisions, made by frictionless's own readers and error classes.
 
 Only the cells the vectorised checkers could not prove valid come here, so this path is rare on good
-data; results are cached per distinct value because readers are pure functions of the cell text.
+data, and frictionless is imported only when it is first taken; results are cached per distinct value
+because readers are pure functions of the cell text.
 """
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
-from frictionless import Field, errors
-from frictionless.helpers import safe_format
+from .spec import FieldSpec
 
 CACHE_LIMIT = 200_000
 
 
-def error_dict(error_class: type, **props: Any) -> dict[str, Any]:
-    """The descriptor frictionless's ``error_class(...).to_descriptor()`` gives, built without its
+def error_dict(class_name: str, **props: Any) -> dict[str, Any]:
+    """The descriptor ``frictionless.errors.<class_name>(...).to_descriptor()`` gives, built without its
     metadata machinery (which costs about half a millisecond per error). ``props`` use descriptor keys."""
-    message = safe_format(error_class.template, props)
+    from frictionless import errors
+    from frictionless.helpers import safe_format
+
+    error_class = getattr(errors, class_name)
     head = {
         "type": error_class.type,
         "title": error_class.title,
         "description": error_class.description,
-        "message": message,
+        "message": safe_format(error_class.template, props),
         "tags": list(error_class.tags),
     }
     return {**head, **props}
 
 
 class CellReader:
-    """frictionless's cell reader for one field, memoised by cell text."""
+    """frictionless's cell reader for one field, created on first use and memoised by cell text."""
 
-    def __init__(self, field: Field, field_number: int) -> None:
-        self.field = field
-        self.field_number = field_number
-        self._read = field.create_cell_reader()
+    def __init__(self, spec: FieldSpec) -> None:
+        self.spec = spec
+        self._read: Any = None
+        self._lock = threading.Lock()
         self._cache: dict[Any, tuple[Any, dict[str, str] | None]] = {}
 
     def __call__(self, source: Any) -> tuple[Any, dict[str, str] | None]:
         try:
             return self._cache[source]
         except KeyError:
-            result = self._read(source)
-            if len(self._cache) < CACHE_LIMIT:
-                self._cache[source] = result
-            return result
+            pass
+        if self._read is None:
+            with self._lock:
+                if self._read is None:
+                    self._read = self.spec.frictionless_field().create_cell_reader()
+        result = self._read(source)
+        if len(self._cache) < CACHE_LIMIT:
+            self._cache[source] = result
+        return result
 
     def errors(self, source: Any, notes: dict[str, str], cells: list[str], row_number: int) -> list:
         """The type or constraint errors frictionless's Row would raise for this cell, in its order."""
@@ -52,27 +61,27 @@ class CellReader:
             "cells": cells,
             "rowNumber": row_number,
             "cell": str(source),
-            "fieldName": self.field.name,
-            "fieldNumber": self.field_number,
+            "fieldName": self.spec.name,
+            "fieldNumber": self.spec.number,
         }
         notes = dict(notes)
         found = []
         type_note = notes.pop("type", None)
         if type_note:
-            found.append(error_dict(errors.TypeError, note=type_note, **common))
-        found.extend(error_dict(errors.ConstraintError, note=note, **common) for note in notes.values())
+            found.append(error_dict("TypeError", note=type_note, **common))
+        found.extend(error_dict("ConstraintError", note=note, **common) for note in notes.values())
         return found
 
 
-def unique_error(row_number: int, cells: list[str], value: Any, field: Field, number: int, previous: int):
+def unique_error(row_number: int, cells: list[str], value: Any, spec: FieldSpec, previous: int):
     return error_dict(
-        errors.UniqueError,
+        "UniqueError",
         note=f"the same as in the row at position {previous}",
         cells=cells,
         rowNumber=row_number,
         cell=str(value),
-        fieldName=field.name,
-        fieldNumber=number,
+        fieldName=spec.name,
+        fieldNumber=spec.number,
     )
 
 
@@ -82,8 +91,8 @@ def primary_key_error(row_number: int, cells: list[str], previous: int | None):
         if previous is None
         else f"the same as in the row at position {previous}"
     )
-    return error_dict(errors.PrimaryKeyError, note=note, cells=cells, rowNumber=row_number)
+    return error_dict("PrimaryKeyError", note=note, cells=cells, rowNumber=row_number)
 
 
 def blank_row_error(row_number: int, cells: list[str]):
-    return error_dict(errors.BlankRowError, note="", cells=cells, rowNumber=row_number)
+    return error_dict("BlankRowError", note="", cells=cells, rowNumber=row_number)

@@ -1,37 +1,36 @@
-"""Validate batches of string columns against a frictionless schema, producing frictionless's errors in order.
+"""Validate runs of string columns against a table spec, producing frictionless's errors in order.
 
-Per batch: vectorised checkers prove most cells valid; the rest go through frictionless's readers; ragged
-rows go through frictionless's Row; uniqueness and primary keys use streaming key sets. Errors are then laid
-out row by row in frictionless's order (cell errors by field, extra/missing cells or a blank-row error, then
-unique errors by field, then the primary key), stopping at ``limit_errors`` exactly where frictionless stops.
+Two stages. ``check_unit`` works on one run of rows alone (any thread): vectorised checkers prove most cells
+valid, the rest go through frictionless's readers, and keyed fields get their uint64 keys.
+``TableValidator.process`` then takes the runs in file order (one thread): uniqueness and primary keys use
+streaming key sets, ragged rows go through frictionless's Row logic, and errors are laid out row by row in
+frictionless's order (cell errors by field, extra/missing cells or a blank-row error, then unique errors by
+field, then the primary key), stopping at ``limit_errors`` exactly where frictionless stops.
 """
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
-from frictionless import Field, Schema
 
+from . import arrow
 from .cells import CellReader
-from .columns import CHECKERS, check_other, python_key, string_keys
-from .reader import Batch
+from .columns import CHECKERS, check_other
+from .keys import python_key, string_keys
+from .reader import Parsed
 from .rows import RowKeys, row_errors
+from .spec import FieldSpec, TableSpec
 from .uniqueness import SeenKeys, combine_keys
 
-WORKERS = min(2, os.cpu_count() or 1)
 NULL_KEY = np.uint64(0x5BD1E9955BD1E995)
 
 
 @dataclass
 class FieldPlan:
-    field: Field
+    spec: FieldSpec
     number: int
     reader: CellReader
     missing_values: list[str]
@@ -40,8 +39,17 @@ class FieldPlan:
 
 
 @dataclass
-class BatchResult:
-    """What one batch found, indexed by row number."""
+class Findings:
+    """What the column checks found in one run, by position in its columns."""
+
+    cell_errors: np.ndarray
+    blank: np.ndarray
+    keyed: dict[int, tuple[np.ndarray, np.ndarray]]
+
+
+@dataclass
+class RunResult:
+    """What one run found, by row number."""
 
     cell_errors: set[int] = field(default_factory=set)
     blank: set[int] = field(default_factory=set)
@@ -50,10 +58,12 @@ class BatchResult:
     pk_errors: dict[int, int | None] = field(default_factory=dict)
 
 
-@lru_cache(maxsize=1)
-def _shared_pool() -> ThreadPoolExecutor:
-    """Arrow kernels release the GIL, so two threads check columns on two cores."""
-    return ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="datapackages-columns")
+def make_plans(table: TableSpec) -> list[FieldPlan]:
+    plans = []
+    for spec in table.fields:
+        keyed = spec.unique or spec.name in table.primary_key
+        plans.append(FieldPlan(spec, spec.number, CellReader(spec), spec.missing_values, spec.required, keyed))
+    return plans
 
 
 def is_missing(raw: pa.Array, missing_values: list[str]) -> np.ndarray:
@@ -61,63 +71,74 @@ def is_missing(raw: pa.Array, missing_values: list[str]) -> np.ndarray:
     found = np.zeros(len(raw), dtype=bool)
     for value in missing_values:
         if value == "":
-            offsets = np.frombuffer(raw.buffers()[1], dtype=np.int32)[raw.offset : raw.offset + len(raw) + 1]
-            found |= np.diff(offsets) == 0
+            found |= np.diff(arrow.offsets(raw)) == 0
         else:
-            found |= np.asarray(pc.equal(raw, value).fill_null(False), dtype=bool)
+            found |= arrow.compare("equal", raw, arrow.string_scalar(value))
     return found
 
 
-class TableValidator:
-    """Holds per-file state (key sets, error list) while batches stream through."""
+def _check_column(plan: FieldPlan, raw: pa.Array) -> tuple[np.ndarray, np.ndarray, tuple | None]:
+    """(missing mask, positions with a cell error, keys and nulls if keyed)."""
+    missing = is_missing(raw, plan.missing_values)
+    checked = CHECKERS.get(plan.spec.type, check_other)(plan.spec, raw, missing)
+    todo = np.flatnonzero(~checked.ok & (~missing | plan.required))
+    failed: list[int] = []
+    type_failed = np.zeros(len(raw), dtype=bool)
+    patch: dict[int, Any] = {}
+    if len(todo):
+        for i, source in zip(todo.tolist(), arrow.take(raw, todo).to_pylist(), strict=True):
+            target, notes = plan.reader(source)
+            if notes:
+                failed.append(i)
+                type_failed[i] = "type" in notes
+            elif target is not None:
+                patch[i] = target
+    errors = np.array(failed, dtype=np.int64)
+    if not plan.keyed:
+        return missing, errors, None
+    keys = checked.keys
+    if keys is None:
+        keys = string_keys(raw) if plan.spec.type == "string" else np.zeros(len(raw), np.uint64)
+    if patch:
+        keys = keys.copy()
+        for i, target in patch.items():
+            keys[i] = python_key(target)
+    return missing, errors, (keys, missing | type_failed)
 
-    def __init__(self, schema: Schema, limit_errors: int, initial_errors: list) -> None:
-        self.schema = schema
+
+def check_unit(plans: list[FieldPlan], parsed: Parsed) -> Findings:
+    """Column checks of one run; safe to call from several threads at once."""
+    blank = np.ones(len(parsed.local), dtype=bool)
+    errors, keyed = [], {}
+    for plan in plans:
+        missing, failed, keys = _check_column(plan, parsed.columns[plan.number - 1])
+        blank &= missing
+        errors.append(failed)
+        if keys is not None:
+            keyed[plan.number] = keys
+    failed = np.concatenate(errors)
+    return Findings(np.unique(failed) if len(failed) else failed, np.flatnonzero(blank), keyed)
+
+
+class TableValidator:
+    """Holds per-file state (key sets, error list) while runs arrive in file order."""
+
+    def __init__(self, table: TableSpec, limit_errors: int, initial_errors: list) -> None:
+        self.table = table
         self.limit = limit_errors
         self.errors = [e if isinstance(e, dict) else e.to_descriptor() for e in initial_errors]
         self.rows = 0
         self.partial = False
-        self.plans = [self._plan(f, i) for i, f in enumerate(schema.fields, start=1)]
-        self.unique = {p.number: SeenKeys() for p in self.plans if p.field.constraints.get("unique")}
-        names = [f.name for f in schema.fields]
-        self.pk_numbers = [names.index(n) + 1 for n in schema.primary_key]
-        self._pool = _shared_pool()
+        self.plans = make_plans(table)
+        self.unique = {p.number: SeenKeys() for p in self.plans if p.spec.unique}
+        self.pk_numbers = [table.names.index(n) + 1 for n in table.primary_key]
         # A one-field primary key that is also unique has exactly the unique check's duplicates.
         self.pk_shares_unique = len(self.pk_numbers) == 1 and self.pk_numbers[0] in self.unique
         self.pk_seen = SeenKeys() if self.pk_numbers and not self.pk_shares_unique else None
 
-    def _plan(self, f: Field, number: int) -> FieldPlan:
-        missing = f.missing_values if f.has_defined("missing_values") else self.schema.missing_values
-        keyed = bool(f.constraints.get("unique")) or f.name in self.schema.primary_key
-        return FieldPlan(f, number, CellReader(f, number), [str(v) for v in missing], f.required, keyed)
+    # Keys
 
-    # Cells
-
-    def _check_column(self, plan: FieldPlan, raw: pa.Array, numbers: np.ndarray, found: BatchResult):
-        missing = is_missing(raw, plan.missing_values)
-        checked = CHECKERS.get(plan.field.type, check_other)(plan.field, raw, missing)
-        todo = np.flatnonzero(~checked.ok & (~missing | plan.required))
-        type_failed = np.zeros(len(raw), dtype=bool)
-        patch: dict[int, Any] = {}
-        for i, source in zip(todo.tolist(), raw.take(pa.array(todo)).to_pylist(), strict=True):
-            target, notes = plan.reader(source)
-            if notes:
-                found.cell_errors.add(int(numbers[i]))
-                type_failed[i] = "type" in notes
-            elif target is not None:
-                patch[i] = target
-        if not plan.keyed:
-            return missing, None
-        keys = checked.keys
-        if keys is None:
-            keys = string_keys(raw) if plan.field.type == "string" else np.zeros(len(raw), np.uint64)
-        if patch:
-            keys = keys.copy()
-            for i, target in patch.items():
-                keys[i] = python_key(target)
-        return missing, (keys, missing | type_failed)
-
-    def _ragged_keys(self, found: BatchResult, number: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _ragged_keys(self, found: RunResult, number: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         rows = sorted(found.ragged)
         plan = self.plans[number - 1]
         values = [self._value(plan, found.ragged[r]) for r in rows]
@@ -125,10 +146,8 @@ class TableValidator:
         nulls = np.array([v is None for v in values], dtype=bool)
         return np.array(rows, dtype=np.int64), keys, nulls
 
-    # Keys
-
-    def _merge(self, numbers, keys, nulls, found: BatchResult, number: int):
-        """Merge the batch's keys with ragged rows' keys in row order."""
+    def _merge(self, numbers, keys, nulls, found: RunResult, number: int):
+        """Merge the run's keys with ragged rows' keys in row order."""
         if not found.ragged:
             return numbers, keys, nulls
         r_numbers, r_keys, r_nulls = self._ragged_keys(found, number)
@@ -140,7 +159,7 @@ class TableValidator:
             np.concatenate([nulls, r_nulls])[order],
         )
 
-    def _check_keys(self, numbers: np.ndarray, keyed: dict[int, tuple], found: BatchResult) -> None:
+    def _check_keys(self, numbers: np.ndarray, keyed: dict[int, tuple], found: RunResult) -> None:
         for number, seen in self.unique.items():
             all_numbers, keys, nulls = self._merge(numbers, *keyed[number], found, number)
             found.duplicates[number] = seen.check(keys[~nulls], all_numbers[~nulls])
@@ -158,31 +177,20 @@ class TableValidator:
         found.pk_errors = dict.fromkeys(all_numbers[nulls].tolist())
         found.pk_errors.update(self.pk_seen.check(keys[~nulls], all_numbers[~nulls]))
 
-    # Batches
+    # Runs
 
-    def process(self, batch: Batch) -> bool:
-        """Check one batch; return False once the error limit stopped validation."""
-        numbers = batch.row_numbers
-        found = BatchResult()
-        found.ragged = dict(batch.ragged)
-        blank = np.ones(len(numbers), dtype=bool)
-        keyed: dict[int, tuple] = {}
-        checks = self._pool.map(
-            lambda plan: self._check_column(plan, batch.columns[plan.number - 1], numbers, found), self.plans
+    def process(self, parsed: Parsed, findings: Findings, base: int) -> bool:
+        """Take the next run (its records start after row ``base``); False once the error limit stopped."""
+        numbers = parsed.local + base
+        found = RunResult(
+            cell_errors=set(numbers[findings.cell_errors].tolist()),
+            blank=set(numbers[findings.blank].tolist()),
+            ragged={n + base: cells for n, cells in parsed.ragged},
         )
-        for plan, (missing, keys) in zip(self.plans, checks, strict=True):
-            blank &= missing
-            if keys is not None:
-                keyed[plan.number] = keys
-        found.blank = set(numbers[blank].tolist())
-        self._check_keys(numbers, keyed, found)
-        return self._emit(batch, found)
+        self._check_keys(numbers, findings.keyed, found)
+        return self._emit(parsed, numbers, found)
 
-    def _row_cells(self, batch: Batch, number: int) -> list[str]:
-        i = int(np.searchsorted(batch.row_numbers, number))
-        return [str(column[i].as_py()) for column in batch.columns]
-
-    def _row_errors(self, number: int, cells: list[str], found: BatchResult) -> list:
+    def _row_errors(self, number: int, cells: list[str], found: RunResult) -> list:
         keys = RowKeys({n: d[number] for n, d in found.duplicates.items() if number in d})
         if number in found.pk_errors:
             keys.pk_error, keys.pk_previous = True, found.pk_errors[number]
@@ -193,19 +201,19 @@ class TableValidator:
         source = cells[plan.number - 1] if len(cells) >= plan.number else None
         return plan.reader(source)[0]
 
-    def _emit(self, batch: Batch, found: BatchResult) -> bool:
-        error_rows = (set(found.cell_errors) | found.blank | set(found.ragged) | set(found.pk_errors)).union(
+    def _emit(self, parsed: Parsed, numbers: np.ndarray, found: RunResult) -> bool:
+        error_rows = (found.cell_errors | found.blank | set(found.ragged) | set(found.pk_errors)).union(
             *found.duplicates.values()
         )
-        all_rows = len(batch.row_numbers) + len(batch.ragged)
+        all_rows = len(numbers) + len(found.ragged)
         if all_rows and self.limit and len(self.errors) >= self.limit:
-            first = min([*batch.row_numbers[:1].tolist(), *found.ragged])
-            return self._stop(first)
+            return self._stop(min([*numbers[:1].tolist(), *found.ragged]))
         for number in sorted(error_rows):
             if number in found.ragged:
                 cells = found.ragged[number]
             else:
-                cells = self._row_cells(batch, number)
+                i = int(np.searchsorted(numbers, number))
+                cells = [str(column[i].as_py()) for column in parsed.columns]
             self.errors.extend(self._row_errors(number, cells, found))
             if self.limit and len(self.errors) >= self.limit:
                 return self._stop(number)

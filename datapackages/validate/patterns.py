@@ -1,11 +1,12 @@
-"""Fixed-width patterns checked byte by byte on Arrow's buffers, without a regex engine.
+"""Short patterns checked byte by byte on Arrow's buffers, without a regex engine.
 
-GSS codes, pseudonymous keys and similar identifiers use patterns such as ``E01\\d{6}``, ``[EW]05\\d{6}``,
-``(E06|E07|E08|E09)\\d{6}`` or ``[0-9a-f]{64}``: a fixed number of ASCII character classes. Such a pattern
-compiles to one byte table per position (alternatives of equal width become one table set each); a cell is
-proven when its byte length equals the width and every byte is in its position's table. Anything else
-(optional parts, repeats, non-ASCII) does not compile and the caller uses RE2. Python's ``\\d`` also
-matches non-ASCII digits; we only accept ASCII ones, which keeps the proof conservative.
+GSS codes, pseudonymous keys, postcode districts and similar identifiers use patterns such as ``E01\\d{6}``,
+``[EW]05\\d{6}``, ``(E06|E07|E08|E09)\\d{6}``, ``[0-9a-f]{64}`` or ``[A-Z]{1,2}\\d[A-Z\\d]?``: ASCII character
+classes with bounded repeats and alternatives. Such a pattern expands into a few branches, each one byte class
+per position (branches of one width that differ in a single position are merged back into one); a cell is
+proven when its byte length is a branch's width and every byte is in its position's class. Anything else
+(unbounded repeats, anchors, lookarounds, non-ASCII) does not compile and the caller uses RE2. Python's
+``\\d`` also matches non-ASCII digits; we only accept ASCII ones, which keeps the proof conservative.
 """
 
 from __future__ import annotations
@@ -13,11 +14,16 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
+import pyarrow as pa
+
+from . import arrow
 
 Table = np.ndarray  # bool[256]
-Branches = list[list[Table]]  # alternatives, each a list of per-position tables
+Branch = tuple[Table, ...]  # one class per position
+Branches = list[Branch]
 
 DIGITS = b"0123456789"
+MAX_BRANCHES = 64
 
 
 def _table(chars: bytes) -> Table:
@@ -49,72 +55,164 @@ def _class(body: str) -> bytes | None:
     return bytes(out) if all(b < 128 for b in out) else None
 
 
+def _group_end(pattern: str, start: int) -> int | None:
+    depth, j = 1, start + 1
+    while j < len(pattern) and depth:
+        if pattern[j] == "\\":
+            j += 2
+            continue
+        depth += {"(": 1, ")": -1}.get(pattern[j], 0)
+        j += 1
+    return j if not depth else None
+
+
+def _atom(pattern: str, i: int) -> tuple[Branches, int] | None:
+    """One atom (a character, an escape, a class or a group) as branches, and where it ends."""
+    char = pattern[i]
+    if char == "(":
+        end = _group_end(pattern, i)
+        inner = pattern[i + 1 : end - 1] if end else ""
+        if end is None or inner.startswith("?") or "(" in inner or "\\|" in inner:
+            return None
+        options = [_sequence(part) for part in inner.split("|")]
+        if any(o is None for o in options):
+            return None
+        return [b for o in options for b in o], end
+    if char == "\\":
+        if i + 1 >= len(pattern):
+            return None
+        token = DIGITS if pattern[i + 1] == "d" else None
+        if token is None and not pattern[i + 1].isalnum():
+            token = pattern[i + 1].encode()
+        return ([(_table(token),)], i + 2) if token else None
+    if char == "[":
+        end = pattern.find("]", i + 2)
+        token = _class(pattern[i + 1 : end]) if end > i else None
+        return ([(_table(token),)], end + 1) if token else None
+    if char in ".^$|?*+{})]" or ord(char) > 127:
+        return None
+    return [(_table(char.encode()),)], i + 1
+
+
+def _repeat(pattern: str, i: int) -> tuple[int, int, int] | None:
+    """The bounds of a quantifier at ``i`` ({m}, {m,n} or ?) and where it ends; (1, 1, i) for none."""
+    if i < len(pattern) and pattern[i] == "?":
+        return 0, 1, i + 1
+    if i < len(pattern) and pattern[i] == "{":
+        end = pattern.find("}", i)
+        low, comma, high = pattern[i + 1 : end].partition(",")
+        if end < 0 or not low.isdigit() or (comma and not high.isdigit()):
+            return None
+        return int(low), int(high) if comma else int(low), end + 1
+    if i < len(pattern) and pattern[i] in "*+":
+        return None
+    return 1, 1, i
+
+
 def _sequence(pattern: str) -> Branches | None:
-    """Parse a pattern into alternatives of per-position tables, or None if it is not fixed-width ASCII."""
-    branches: Branches = [[]]
+    """Parse a pattern into branches of per-position classes, or None if it is not of that kind."""
+    branches: Branches = [()]
     i = 0
     while i < len(pattern):
-        char = pattern[i]
-        if char == "(":
-            depth, j = 1, i + 1
-            while j < len(pattern) and depth:
-                depth += {"(": 1, ")": -1}.get(pattern[j], 0)
-                j += 1
-            inner = pattern[i + 1 : j - 1]
-            if depth or "(" in inner:
-                return None
-            options = [_sequence(part) for part in inner.split("|")]
-            if any(o is None or len(o) != 1 for o in options):
-                return None
-            widths = {len(o[0]) for o in options}
-            if len(widths) != 1:
-                return None
-            branches = [b + o[0] for b in branches for o in options]
-            i = j
-            continue
-        if char == "\\" and i + 1 < len(pattern):
-            token = DIGITS if pattern[i + 1] == "d" else None
-            if token is None and not pattern[i + 1].isalnum():
-                token = pattern[i + 1].encode()
-            i += 2
-        elif char == "[":
-            end = pattern.find("]", i + 1)
-            token = _class(pattern[i + 1 : end]) if end > i else None
-            i = end + 1
-        elif char in ".^$|?*+{})]" or ord(char) > 127:
+        atom = _atom(pattern, i)
+        repeat = _repeat(pattern, atom[1]) if atom else None
+        if atom is None or repeat is None or (repeat[2] < len(pattern) and pattern[repeat[2]] == "?"):
             return None
-        else:
-            token, i = char.encode(), i + 1
-        if token is None:
+        options, (low, high, i) = atom[0], repeat
+        counts = [_power(options, n) for n in range(low, high + 1)]
+        if sum(len(c) for c in counts) * len(branches) > MAX_BRANCHES:
             return None
-        count = 1
-        if i < len(pattern) and pattern[i] == "{":
-            end = pattern.find("}", i)
-            if end < 0 or not pattern[i + 1 : end].isdigit():
-                return None
-            count, i = int(pattern[i + 1 : end]), end + 1
-        if i < len(pattern) and pattern[i] in "?*+{":
-            return None
-        table = _table(token)
-        branches = [b + [table] * count for b in branches]
+        branches = [b + tail for b in branches for c in counts for tail in c]
     return branches
+
+
+def _power(options: Branches, n: int) -> Branches:
+    result: Branches = [()]
+    for _ in range(n):
+        result = [r + o for r in result for o in options]
+    return result
+
+
+def _merge(branches: Branches) -> Branches:
+    """Merge branches of one width that differ in a single position (their union is exact)."""
+    merged = list(branches)
+    changed = True
+    while changed:
+        changed = False
+        for a in range(len(merged)):
+            for b in range(a + 1, len(merged)):
+                x, y = merged[a], merged[b]
+                if len(x) != len(y):
+                    continue
+                differ = [p for p in range(len(x)) if not np.array_equal(x[p], y[p])]
+                if len(differ) <= 1:
+                    p = differ[0] if differ else 0
+                    merged[a] = x[:p] + (x[p] | y[p],) + x[p + 1 :]
+                    del merged[b]
+                    changed = True
+                    break
+            if changed:
+                break
+    return merged
 
 
 @lru_cache(maxsize=256)
 def compile_fixed(pattern: str) -> Branches | None:
-    """Compile a Table Schema pattern if it is a fixed-width run of ASCII classes (at most 64 branches)."""
+    """Compile a Table Schema pattern into at most 64 branches of byte classes, or None."""
     branches = _sequence(pattern)
-    if not branches or len(branches) > 64 or not branches[0]:
+    if not branches or any(not b for b in branches):
         return None
-    return branches
+    return _merge(branches)
 
 
-def match_fixed(branches: Branches, chars: list[np.ndarray], fits: np.ndarray) -> np.ndarray:
-    """Cells (given as per-position byte columns of the right width) that match one of the branches."""
-    matched = np.zeros(len(fits), dtype=bool)
-    for branch in branches:
-        ok = fits.copy()
-        for table, column in zip(branch, chars, strict=True):
-            ok &= table[column]
-        matched |= ok
+def char_columns(raw: pa.Array, width: int) -> tuple[list[np.ndarray], np.ndarray | None]:
+    """Byte ``p`` of the cells that are ``width`` bytes long, for each position ``p``, and which cells those are
+    (None when all are: then the columns are a zero-copy view of Arrow's data buffer)."""
+    bounds = arrow.offsets(raw)
+    data = arrow.data_bytes(raw)
+    fits = np.diff(bounds) == width
+    if raw.null_count:
+        fits &= arrow.valid(raw)
+    n = len(raw)
+    if fits.all():
+        matrix = data[bounds[0] : bounds[0] + n * width].reshape(n, width)
+        return [matrix[:, p] for p in range(width)], None
+    chosen = np.flatnonzero(fits)
+    starts = bounds[:-1][chosen]
+    return [data[starts + p] for p in range(width)], chosen
+
+
+def _ranges(table: Table) -> list[tuple[int, int]]:
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], table.astype(np.int8), [0]])))
+    return [(int(lo), int(hi) - int(lo) - 1) for lo, hi in zip(edges[::2], edges[1::2], strict=True)]
+
+
+def _in_class(table: Table, column: np.ndarray) -> np.ndarray:
+    """``table[column]``, as one or two wrapping range tests when the class is that simple (several times
+    faster than a table lookup)."""
+    ranges = _ranges(table)
+    if len(ranges) > 2:
+        return table[column]
+    found = (column - np.uint8(ranges[0][0])) <= np.uint8(ranges[0][1])
+    for low, span in ranges[1:]:
+        found |= (column - np.uint8(low)) <= np.uint8(span)
+    return found
+
+
+def match_fixed(branches: Branches, raw: pa.Array) -> np.ndarray:
+    """Cells that match one of the branches."""
+    matched = np.zeros(len(raw), dtype=bool)
+    for width in sorted({len(b) for b in branches}):
+        chars, chosen = char_columns(raw, width)
+        count = len(raw) if chosen is None else len(chosen)
+        found = np.zeros(count, dtype=bool)
+        for branch in (b for b in branches if len(b) == width):
+            ok = np.ones(count, dtype=bool)
+            for table, column in zip(branch, chars, strict=True):
+                ok &= _in_class(table, column)
+            found |= ok
+        if chosen is None:
+            matched |= found
+        else:
+            matched[chosen[found]] = True
     return matched

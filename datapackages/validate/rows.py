@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from frictionless import errors
-
 from .cells import blank_row_error, error_dict, primary_key_error, unique_error
 
 if TYPE_CHECKING:
@@ -62,7 +60,7 @@ class RowReplay:
         for number, cell in enumerate(self.cells[n_fields:], start=n_fields + 1):
             self.errors.append(
                 error_dict(
-                    errors.ExtraCellError,
+                    "ExtraCellError",
                     note="",
                     cells=self.cells,
                     rowNumber=self.number,
@@ -74,12 +72,12 @@ class RowReplay:
         for plan in self.plans[len(self.cells) :]:
             self.errors.append(
                 error_dict(
-                    errors.MissingCellError,
+                    "MissingCellError",
                     note="",
                     cells=self.cells,
                     rowNumber=self.number,
                     cell="",
-                    fieldName=plan.field.name,
+                    fieldName=plan.spec.name,
                     fieldNumber=plan.number,
                 )
             )
@@ -99,7 +97,7 @@ def row_errors(
             replay.read_all()
             value = replay.cell(plan)[1]
             previous = keys.duplicates[field_number]
-            replay.errors.append(unique_error(number, cells, value, plan.field, field_number, previous))
+            replay.errors.append(unique_error(number, cells, value, plan.spec, previous))
     for field_number in pk:
         replay.read_field(plans[field_number - 1])
     if keys.pk_error:

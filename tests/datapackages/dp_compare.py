@@ -11,7 +11,8 @@ from typing import Any
 #    read whole, the hashes) of what it had read so far; we report the file's size and no hashes, since a
 #    partial read has no meaningful checksum.
 # 3. Unique number fields are keyed by float value, so decimals that differ only beyond 17 significant digits
-#    count as duplicates for us and not for frictionless (exact Decimals). Strings are keyed by a 64-bit hash:
+#    count as duplicates for us and not for frictionless (exact Decimals). Strings are keyed by a 64-bit hash
+#    (a multiply-xorshift mix over 8-byte words, datapackages/validate/keys.py):
 #    two distinct strings collide with probability about n^2 / 2^65 (untestable by design, 3e-8 at 1M rows).
 
 
