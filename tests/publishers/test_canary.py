@@ -63,6 +63,21 @@ def _catalogue_bytes(settings, catalogue, names) -> list[tuple[str, bytes]]:  # 
     return found
 
 
+def _published_as_synthetic(catalogue, spec, result, real_csv: Path) -> None:  # noqa: ANN001
+    """Only synthetic rows that passed the gate, with their report; not one real (mapped) row."""
+    pkg = catalogue.public.action.package_show(id=spec.name)
+    roles = [r["publisher_role"] for r in pkg["resources"]]
+    assert roles == ["data", "datapackage", "validation", "synthetic", "synthetic-html"]
+    assert {e["key"]: e["value"] for e in pkg["extras"]}["release_mode"] == "synthetic"
+    assert "synthetic" in pkg["notes"].lower()
+    report = json.loads((result.built.folder / "synthetic-report.json").read_text())
+    assert report["verdict"] == "released" and report["privacy"]["passed"]
+    assert report["fidelity"]["column_shapes"] > 0.8 and report["distributions"]
+    real = set(real_csv.read_text(encoding="utf-8").splitlines()[1:])
+    released = set(result.built.files[0].path.read_text(encoding="utf-8").splitlines()[1:])
+    assert not real & released, "no real row is released"
+
+
 def test_no_marker_and_no_raw_row_reaches_the_catalogue(raw, tmp_path, catalogue, settings):
     raw_rows = _seed_calls(raw / "contacts" / "police-calls-2023-24.csv", 12)
     _seed_referrals(raw / "childrens" / "referrals.xlsx", 12)
@@ -72,6 +87,7 @@ def test_no_marker_and_no_raw_row_reaches_the_catalogue(raw, tmp_path, catalogue
         result = run(spec, make_options(raw, tmp_path / "work", catalogue))
         assert result.change == "created"
         names.append(spec.name)
+        _published_as_synthetic(catalogue, spec, result, tmp_path / "work" / spec.name / "checked.csv")
     secret = secret_from(raw)
     pseudonym = hmac.new(secret, b"07700955501", hashlib.sha256).hexdigest()
     markers = [*CALLER_MARKERS.values(), *CHILD_MARKERS.values(), "NYP-CANARY-000001", "REF-CANARY-1", pseudonym]

@@ -79,20 +79,6 @@ def test_aggregates_mark_suppressed_cells_and_publish_no_small_count(raw, tmp_pa
     assert report["verdict"] == "released" and report["recoverable_cells_found"] == 0
 
 
-@pytest.mark.parametrize("name", ["repeat-callers", "childrens-referrals"])
-def test_people_data_is_published_only_as_a_synthetic_look_alike(name, raw, tmp_path, catalogue):
-    spec = registry.load(name)
-    result = run(spec, make_options(raw, tmp_path / "work", catalogue))
-    pkg = _check_published(catalogue, result, spec)
-    report = json.loads((result.built.folder / "synthetic-report.json").read_text())
-    assert report["verdict"] == "released" and report["privacy"]["passed"]
-    assert report["fidelity"]["column_shapes"] > 0.8 and report["distributions"]
-    assert "synthetic" in pkg["notes"].lower()
-    real = set((tmp_path / "work" / spec.name / "checked.csv").read_text(encoding="utf-8").splitlines()[1:])
-    released = set(result.built.files[0].path.read_text(encoding="utf-8").splitlines()[1:])
-    assert not real & released, "no real row is released"
-
-
 def test_a_rerun_changes_nothing_and_uploads_nothing(raw, tmp_path, catalogue, settings):
     spec = registry.load("police-street-crime")
     options = make_options(raw, tmp_path / "work", catalogue)
