@@ -21,7 +21,7 @@ from publishers.framework.errors import PublishError
 from publishers.framework.pipeline import Options, run, secret_from
 from publishers.simulate import MARKER, write_all
 
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 STARTUP_SECONDS = 60
 
 
