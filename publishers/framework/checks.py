@@ -3,14 +3,14 @@ partner's own file and line, and the rows-held-back policy applied."""
 
 from __future__ import annotations
 
-import re
+import csv
+import io
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from datapackages.validate import validate_file
@@ -26,11 +26,18 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     value needs it (pyarrow's 'needed' style quotes every text value, so use it only then)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     table = pa.table({name: _arrow_text(frame[name]) for name in frame.columns})
-    structural = any(
-        pc.any(pc.match_substring(table.column(n), mark)).as_py() for n in table.column_names for mark in ',"\r\n'
-    ) or any(re.search(r'[,"\r\n]', n) for n in table.column_names)
-    style = "needed" if structural else "none"
-    pacsv.write_csv(table, path, write_options=pacsv.WriteOptions(quoting_style=style))
+    line = io.StringIO()
+    csv.writer(line, lineterminator="\n").writerow(table.column_names)
+    header = line.getvalue()
+    for style in ("none", "needed"):  # pyarrow refuses "none" (cheaply) when a value holds , " or a line break
+        try:
+            with path.open("wb") as out:
+                out.write(header.encode("utf-8"))
+                options = pacsv.WriteOptions(quoting_style=style, include_header=False)
+                pacsv.write_csv(table, out, write_options=options)
+            return path
+        except pa.ArrowInvalid:
+            continue
     return path
 
 
