@@ -16,6 +16,7 @@ from portal.errors import NotAuthorized, ValidationError
 from portal.models import Package, User, new_id
 from portal.search import SearchParams, Visibility
 from portal.search.query import FIELD_RE
+from portal.search.records import package_dicts
 
 
 def show_dict(ctx: Context, pkg: Package) -> dict[str, Any]:
@@ -149,11 +150,8 @@ def visibility_for(ctx: Context, data: dict[str, Any]) -> Visibility:
 
 
 def packages_by_id(ctx: Context, ids: list[str]) -> list[dict[str, Any]]:
-    if not ids:
-        return []
-    found = {p.id: p for p in ctx.session.scalars(select(Package).where(Package.id.in_(ids)))}
-    licenses = license_register(ctx.session)
-    return [package_dict(found[i], ctx.settings.site_url, licenses) for i in ids if i in found]
+    """Search results from the records kept with the search rows (see :mod:`portal.search.records`)."""
+    return package_dicts(ctx.session, ids, ctx.settings.site_url)
 
 
 def search_facets(ctx: Context, facets: dict[str, list[tuple[str, int]]]) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from portal.models import Package, SearchDoc, SearchTerm
 from portal.search import changes, onepass
 from portal.search.facets import FACET_FIELDS, FACET_TERMS, facet_pairs, write_facets
 from portal.search.query import And, MatchAll, Node, Not, Or, Range, Term
+from portal.search.records import record_json
 
 TEXT_FIELDS = {"text": None, "q": None, "title": "title", "notes": "notes", "tags_text": "tags"}
 DATE_FIELDS = {
@@ -88,6 +89,7 @@ class SearchBackend:
         doc.state, doc.private, doc.type = pkg.state, pkg.private, pkg.type
         doc.owner_org, doc.creator_user_id = pkg.owner_org, pkg.creator_user_id
         doc.metadata_created, doc.metadata_modified = pkg.metadata_created, pkg.metadata_modified
+        doc.data = record_json(pkg)
         session.flush()
         session.execute(_delete_terms(pkg.id))
         rows = [{"package_id": pkg.id, "field": f, "value": v[:500]} for f, v in package_terms(pkg)]

@@ -8,6 +8,10 @@ The change counter processes use to keep their in-memory search index in step (s
 ``portal/search/changes.py``): ``search_state`` holds one row (a generation id and the last version handed out),
 ``search_docs.version`` the version of the commit that last indexed each row, and ``search_removed`` the rows
 removed since. Existing rows start at version 0 under a new generation, so every process builds afresh.
+
+``search_docs.data`` keeps each dataset's ``package_show`` record (see ``portal/dictize.py``), written with the
+search row, so search results need no ORM loading. Rows indexed before this revision have none until they are
+indexed again (``python -m portal.search.reindex``); their results are loaded the old way meanwhile.
 """
 
 from __future__ import annotations
@@ -41,11 +45,13 @@ def upgrade() -> None:
     op.create_index("ix_search_removed_version", "search_removed", ["version"])
     op.execute("ALTER TABLE search_docs ADD COLUMN version BIGINT NOT NULL DEFAULT 0")
     op.create_index("ix_search_docs_version", "search_docs", ["version"])
+    op.add_column("search_docs", sa.Column("data", sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
     op.drop_index("ix_search_docs_version", table_name="search_docs")
     with op.batch_alter_table("search_docs") as batch_op:
+        batch_op.drop_column("data")
         batch_op.drop_column("version")
     op.drop_index("ix_search_removed_version", table_name="search_removed")
     op.drop_table("search_removed")
