@@ -78,7 +78,7 @@ def fill_to(url: str, workdir: Path, size: int, seed: int) -> int:
         unrecorded = session.scalar(select(func.count()).select_from(SearchDoc).where(SearchDoc.data.is_(None)))
     if unrecorded:  # loaded before search rows kept their package_show records
         click.echo(f"indexing {unrecorded} datasets loaded by an older version again", err=True)
-        reindex_all(svc, batch=2000, progress=True)
+        reindex_all(svc, batch=2000, progress=True, records_only=True)
     if svc.db.dialect == "postgresql":
         with svc.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE"))  # what autovacuum does soon after a bulk load

@@ -19,17 +19,20 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
+import pandas as pd
 from sqlalchemy import text
 
-from portal.search.memory.arrays import group_rows, member_mask, ranges
+from portal.search.memory.arrays import group_rows, member_mask, offsets, ranges
 from portal.search.memory.plan import Operand, TextTerm
 
 COLUMNS = ("name", "title", "tags", "notes", "extra")
 WEIGHTS = np.array([10.0, 8.0, 4.0, 1.0, 0.5])  # as portal.search.sqlite.WEIGHTS, in column order
 COLUMN_BITS = {name: 1 << i for i, name in enumerate(COLUMNS)}
-SEPARATORS = r"[^A-Za-z0-9\x{80}-\x{10FFFF}]+"  # ASCII that is not a letter or digit: unicode61 always cuts
+# ASCII other than letters and digits becomes a space: unicode61 always cuts there. UTF-8 bytes of other
+# characters (all >= 0x80) are kept, for SQLite to judge.
+SEPARATE = bytes(b if b >= 0x80 or chr(b).isalnum() else 0x20 for b in range(256))
+SLOTS_AT_ONCE = 20_000
+BOUNDARY = b"\x01"  # between two slots' texts; cannot survive SEPARATE inside a text
 K1, B = 1.2, 0.75
 
 
@@ -107,41 +110,21 @@ class FtsPostings:
     length: np.ndarray  # slot -> tokens in the row, all columns (bm25's D)
 
     @classmethod
-    def build(cls, n: int, columns: Sequence[Sequence[str]], tokenizer: Tokenizer) -> FtsPostings:
+    def build(cls, n: int, columns: Sequence[Sequence[str | None]], tokenizer: Tokenizer) -> FtsPostings:
         """``columns[c][slot]`` is the text of FTS column ``c`` for each slot."""
-        occ_slot, occ_col, occ_piece = [], [], []
-        pieces: dict[str, int] = {}
-        for c, texts in enumerate(columns):
-            split = pc.split_pattern_regex(pa.array([t or "" for t in texts], pa.string()), SEPARATORS)
-            flat = pc.list_flatten(split)
-            owner = np.asarray(pc.list_parent_indices(split), dtype=np.int64)
-            keep = np.asarray(pc.greater(pc.utf8_length(flat), 0), dtype=bool)
-            encoded = pc.dictionary_encode(flat.filter(pa.array(keep)))
-            local = encoded.dictionary.to_pylist()
-            remap = np.fromiter((pieces.setdefault(p, len(pieces)) for p in local), dtype=np.int64, count=len(local))
-            occ_piece.append(remap[np.asarray(encoded.indices, dtype=np.int64)])
-            occ_slot.append(owner[keep])
-            occ_col.append(np.full(int(keep.sum()), c, dtype=np.int64))
-        piece_tokens = tokenizer.tokens(list(pieces))
-        return cls._from_occurrences(
-            n, np.concatenate(occ_slot), np.concatenate(occ_col), np.concatenate(occ_piece), piece_tokens
-        )
-
-    @classmethod
-    def _from_occurrences(
-        cls, n: int, slot: np.ndarray, col: np.ndarray, piece: np.ndarray, piece_tokens: list[tuple[str, ...]]
-    ) -> FtsPostings:
-        tokens = sorted({t for ts in piece_tokens for t in ts})
+        slot, col, piece, pieces = _pieces(n, columns)
+        tokens_of = tokenizer.tokens([p.decode() for p in pieces])
+        tokens = sorted({t for ts in tokens_of for t in ts})
         lookup = {t: i for i, t in enumerate(tokens)}
-        per_piece = np.array([len(ts) for ts in piece_tokens], dtype=np.int64)
-        piece_ptr = np.zeros(len(piece_tokens) + 1, dtype=np.int64)
-        np.cumsum(per_piece, out=piece_ptr[1:])
-        piece_tok = np.fromiter((lookup[t] for ts in piece_tokens for t in ts), dtype=np.int64, count=piece_ptr[-1])
+        per_piece = np.fromiter(map(len, tokens_of), dtype=np.int64, count=len(tokens_of))
+        piece_ptr = offsets(per_piece)
+        piece_tok = np.fromiter((lookup[t] for ts in tokens_of for t in ts), dtype=np.int64, count=piece_ptr[-1])
         counts = per_piece[piece]
         tok = piece_tok[ranges(piece_ptr[piece], counts)]
         slot, col = np.repeat(slot, counts), np.repeat(col, counts)
-        length = np.bincount(slot, minlength=n).astype(np.int64)
+        length = np.bincount(slot, minlength=n).astype(np.int32)
         key, instances = np.unique((tok * n + slot) * len(COLUMNS) + col, return_counts=True)
+        del tok, slot, col
         pair, col = key // len(COLUMNS), key % len(COLUMNS)
         firsts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]]) if len(pair) else np.zeros(0, dtype=np.int64)
         freq = np.add.reduceat(instances * WEIGHTS[col], firsts) if len(firsts) else np.zeros(0)
@@ -187,6 +170,25 @@ class FtsPostings:
         p = self.postings(operand)
         np.add.at(dense, self.doc[p], self.freq[p])
         return dense[rows]
+
+
+def _pieces(n: int, columns: Sequence[Sequence[str | None]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[bytes]]:
+    """Every piece of text between ASCII separators: (slot, column, piece number) per occurrence, and the
+    distinct pieces. All in C per column: one join, translate and split, then one hash pass."""
+    pieces: dict[bytes, int] = {}
+    slots, cols, codes = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    for c, texts in enumerate(columns):
+        for begin in range(0, len(texts), SLOTS_AT_ONCE):  # bounded memory: Python bytes cost ~40 bytes each
+            joined = (b" " + BOUNDARY + b" ").join(
+                (t or "").encode().translate(SEPARATE) for t in texts[begin : begin + SLOTS_AT_ONCE]
+            )
+            local, distinct = pd.factorize(np.array(joined.split(), dtype=object))
+            marks = local == next((i for i, p in enumerate(distinct) if p == BOUNDARY), -1)
+            remap = np.fromiter((pieces.setdefault(p, len(pieces)) for p in distinct), np.int64, len(distinct))
+            slots.append(begin + np.cumsum(marks)[~marks])
+            codes.append(remap[local[~marks]])
+            cols.append(np.full(len(codes[-1]), c, dtype=np.int64))
+    return np.concatenate(slots), np.concatenate(cols), np.concatenate(codes), list(pieces)
 
 
 def bm25(

@@ -14,18 +14,20 @@ import logging
 import re
 import threading
 import time
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from portal.search import changes
 from portal.search.base import SearchParams, SearchResult, Visibility, _parse_sort, _positive_text
-from portal.search.memory.execute import Plan, search
-from portal.search.memory.ftstext import Tokenizer
-from portal.search.memory.pgtext import TsQueries
 from portal.search.memory.plan import Operand, TextTerm, Unsupported, compile_node
-from portal.search.memory.snapshot import Builder, Snapshot
 from portal.search.query import Node, Term
+
+if TYPE_CHECKING:
+    from portal.search.memory.execute import Plan
+    from portal.search.memory.ftstext import Tokenizer
+    from portal.search.memory.snapshot import Builder, Snapshot
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +42,7 @@ class MemoryIndex:
         self.snapshot: Snapshot | None = None
         self.builder: Builder | None = None
         self.building = False
-        self.queries = TsQueries()
+        self.queries: Any = None  # PostgreSQL query words to lexemes, made on first use
 
     def search(
         self, session: Session, params: SearchParams, visibility: Visibility, q: Node, fq: list[Node]
@@ -54,6 +56,8 @@ class MemoryIndex:
         snap = self.current(session, state)
         if snap is None:
             return None
+        from portal.search.memory.execute import search  # numpy and friends load with the first search
+
         try:
             plan, sort = self.plan(session, snap, params, q, fq)
             return search(snap, plan, visibility, params, sort)
@@ -61,10 +65,24 @@ class MemoryIndex:
             log.debug("search in the database: %s", exc)
             return None
 
+    def warm(self, engine: Any) -> None:
+        """Build the snapshot now, before serving: a process about to serve a large catalogue (a gunicorn
+        ``post_worker_init`` hook, say) would otherwise search in the database until its background build ends."""
+        from portal.search.memory.snapshot import Builder
+
+        with self.lock:
+            self.builder = self.builder or Builder(engine, self.dialect)
+            began = time.perf_counter()
+            self.snapshot = self.builder.full()
+        if self.snapshot is not None:
+            log.info("search index: %d datasets in memory in %.1f s", self.snapshot.size, time.perf_counter() - began)
+
     def current(self, session: Session, state: changes.State) -> Snapshot | None:
         snap = self.snapshot
         if snap is not None and snap.state == state:
             return snap
+        from portal.search.memory.snapshot import Builder
+
         with self.lock:
             snap = self.snapshot
             if self.builder is None:
@@ -111,6 +129,7 @@ class MemoryIndex:
 
     def plan(self, session: Session, snap: Snapshot, params: SearchParams, q: Node, fq: list[Node]) -> tuple[Plan, str]:
         """The search as leaves, with the same parsing, errors and sort rules as the database path."""
+        from portal.search.memory.execute import Plan
 
         def prepare(term: Term, column: str | None) -> TextTerm:
             return TextTerm(self.operands(session, term), column)
@@ -134,6 +153,10 @@ class MemoryIndex:
         if not words:
             return ()
         if self.dialect == "postgresql":
+            if self.queries is None:
+                from portal.search.memory.pgtext import TsQueries
+
+                self.queries = TsQueries()
             return self.queries.operands(session, term.kind, words) or ()
         return fts_operands(self._tokenizer(), term.kind, words)
 

@@ -38,19 +38,29 @@ class Changes:
     terms: dict[str, list[tuple[str, str]]]  # package id -> its (field, value) pairs
 
 
-def doc_rows(connection: Any, dialect: str, where: str = "", params: dict[str, Any] | None = None) -> list[tuple]:
+def doc_rows(connection: Any, dialect: str, ids: Sequence[int] | None = None) -> list[tuple]:
+    """Search rows with their facet numbers as text and their text index: ``tsv::text`` on PostgreSQL, the five
+    FTS5 columns on SQLite (read in one pass over the FTS table and matched by rowid, much faster than a join)."""
     columns = ", ".join(f"d.{c}" for c in DOC_COLUMNS)
+    where = "WHERE d.id IN :ids" if ids is not None else ""
     if dialect == "postgresql":
         sql = f"SELECT {columns}, d.facet_terms::text, coalesce(d.tsv::text, '') FROM search_docs d {where}"
     else:
-        sql = (
-            f"SELECT {columns}, d.facet_terms, f.name, f.title, f.tags, f.notes, f.extra "
-            f"FROM search_docs d LEFT JOIN search_fts f ON f.rowid = d.id {where}"
-        )
+        sql = f"SELECT {columns}, d.facet_terms FROM search_docs d {where}"
+    params = {"ids": list(ids)} if ids is not None else {}
+    rows = [tuple(row) for row in connection.execute(_with_ids(sql, ids), params)]
+    if dialect == "postgresql":
+        return rows
+    where = "WHERE rowid IN :ids" if ids is not None else ""
+    sql = f"SELECT rowid, name, title, tags, notes, extra FROM search_fts {where}"
+    texts = {row[0]: tuple(row[1:]) for row in connection.execute(_with_ids(sql, ids), params)}
+    blank = ("", "", "", "", "")
+    return [row + texts.get(row[0], blank) for row in rows]
+
+
+def _with_ids(sql: str, ids: Sequence[int] | None) -> Any:
     stmt = text(sql)
-    if params and "ids" in params:
-        stmt = stmt.bindparams(bindparam("ids", expanding=True))
-    return [tuple(row) for row in connection.execute(stmt, params or {})]
+    return stmt.bindparams(bindparam("ids", expanding=True)) if ids is not None else stmt
 
 
 def changes_since(connection: Any, dialect: str, version: int) -> Changes:
@@ -59,7 +69,7 @@ def changes_since(connection: Any, dialect: str, version: int) -> Changes:
     wanted = sorted(ids | {r[0] for r in removed})
     rows: list[tuple] = []
     for start in range(0, len(wanted), CHUNK):
-        rows += doc_rows(connection, dialect, "WHERE d.id IN :ids", {"ids": wanted[start : start + CHUNK]})
+        rows += doc_rows(connection, dialect, wanted[start : start + CHUNK])
     present = {r[0] for r in rows}
     return Changes(rows, set(wanted) - present, package_terms(connection, [r[1] for r in rows]))
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
-
-import numpy as np
+from datetime import datetime, timedelta
 
 from portal.errors import SearchQueryError
 from portal.search.base import DATE_FIELDS, FIELD_ALIASES, IGNORED_FIELDS, TEXT_FIELDS, _date
 from portal.search.query import And, MatchAll, Node, Not, Or, Range, Term
+
+EPOCH = datetime(1970, 1, 1)
 
 
 class Unsupported(Exception):
@@ -118,4 +118,4 @@ def date_range(node: Range) -> DateRange:
 
 
 def _micros(value: datetime) -> int:
-    return int(np.datetime64(value, "us").astype(np.int64))
+    return (value - EPOCH) // timedelta(microseconds=1)
