@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Integer, String, Table, bindparam, event, literal_column, select, text
+from sqlalchemy import BigInteger, Column, Integer, String, Table, bindparam, event, literal_column, text
 from sqlalchemy.orm import Session
 
 from portal.models import Base
@@ -39,6 +39,7 @@ search_removed = Table(
 DOC_VERSION = literal_column("search_docs.version", BigInteger())
 
 CHANGED, REMOVED = "search_changed", "search_removed"
+READ_STATE = text("SELECT generation, version FROM search_state WHERE id = 1")  # read on every search
 CHUNK = 500  # ids per statement, well inside SQLite's parameter limit
 
 
@@ -64,8 +65,9 @@ def pending(session: Session) -> bool:
 
 def read_state(connection: Any) -> State | None:
     """The current generation and version; None when the state row is missing (an emptied database)."""
-    row = connection.execute(select(search_state.c.generation, search_state.c.version)).first()
+    row = connection.execute(READ_STATE).first()
     return State(row[0], int(row[1])) if row else None
+
 
 
 def next_version(connection: Any) -> int:

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from portal.search.memory.arrays import group_rows, member_mask, offsets, ranges
 
-# Below this share of a segment's entries, counting gathers the matching rows; above it, one pass over all.
-GATHER_SHARE = 0.25
+# Below this share of a segment's slots, counting gathers the matching rows; above it, one sparse
+# matrix-vector product over all pairs (one tight C loop) is cheaper.
+GATHER_SHARE = 0.1
 
 
-@dataclass(frozen=True)
+@dataclass
 class Pairs:
     """(slot, code) pairs grouped both ways: by slot to count, by code to filter."""
 
@@ -26,6 +28,7 @@ class Pairs:
     codes: np.ndarray  # int64, grouped by slot, in the database's order within a slot
     inv_ptr: np.ndarray  # code -> range in ``inv_slots``
     inv_slots: np.ndarray
+    _by_code: Any = field(default=None, repr=False)
 
     @classmethod
     def build(cls, n: int, slots: np.ndarray, codes: np.ndarray, n_codes: int) -> Pairs:
@@ -50,11 +53,17 @@ class Pairs:
         rows = np.flatnonzero(mask)
         if len(rows) < GATHER_SHARE * self.n:
             starts = self.ptr[rows]
-            picked = self.codes[ranges(starts, self.ptr[rows + 1] - starts)]
-        else:
-            owner = np.repeat(mask, np.diff(self.ptr))
-            picked = self.codes[owner]
-        return np.bincount(picked, minlength=n_codes)
+            return np.bincount(self.codes[ranges(starts, self.ptr[rows + 1] - starts)], minlength=n_codes)
+        if self._by_code is None:
+            from scipy.sparse import csr_matrix
+
+            ones = np.ones(len(self.inv_slots), dtype=np.int32)
+            shape = (len(self.inv_ptr) - 1, self.n)
+            self._by_code = csr_matrix((ones, self.inv_slots, self.inv_ptr), shape=shape)
+        counted = self._by_code @ mask.astype(np.int32)
+        out = np.zeros(max(n_codes, len(counted)), dtype=np.int64)
+        out[: len(counted)] = counted
+        return out
 
 
 @dataclass

@@ -17,6 +17,7 @@ class FacetValues:
     numbers: dict[tuple[str, str], int]
     by_field: dict[str, np.ndarray]
     order: np.ndarray  # value number -> position in ORDER BY value
+    names: dict[str, list[str]]  # field -> its values, aligned with by_field[field]
 
     @classmethod
     def build(cls, rows: Iterable[tuple[int, str, str]], ordered: list[int]) -> FacetValues:
@@ -26,11 +27,13 @@ class FacetValues:
             fields.setdefault(field, []).append(vid)
         order = np.zeros(max(pairs, default=0) + 1, dtype=np.int64)
         order[np.asarray(ordered, dtype=np.int64)] = np.arange(len(ordered))
+        by_field = {f: np.array(sorted(v), dtype=np.int64) for f, v in fields.items()}
         return cls(
             pairs,
             {pair: vid for vid, pair in pairs.items()},
-            {f: np.array(sorted(v), dtype=np.int64) for f, v in fields.items()},
+            by_field,
             order,
+            {f: [pairs[int(v)][1] for v in vids] for f, vids in by_field.items()},
         )
 
     @property
@@ -50,11 +53,10 @@ class FacetValues:
     def ranked(self, field: str, counts: np.ndarray, limit: int, mincount: int) -> list[tuple[str, int]]:
         """A field's counts as the database ranks them: count descending, then value; limit -1 is all."""
         vids = self.of_field(field)
-        vids = vids[vids < len(counts)]
         n = counts[vids]
-        keep = n >= max(mincount, 1)
-        vids, n = vids[keep], n[keep]
-        order = np.lexsort((self.order[vids], -n))
+        kept = np.flatnonzero(n >= max(mincount, 1))
+        kept = kept[np.lexsort((self.order[vids[kept]], -n[kept]))]
         if limit >= 0:
-            order = order[:limit]
-        return [(self.pairs[int(v)][1], int(c)) for v, c in zip(vids[order], n[order], strict=True)]
+            kept = kept[:limit]
+        names = self.names.get(field, [])
+        return list(zip([names[i] for i in kept.tolist()], n[kept].tolist(), strict=True))
