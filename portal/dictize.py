@@ -75,6 +75,11 @@ def resource_dict(res: Resource, site_url: str) -> dict[str, Any]:
     return out
 
 
+# The group columns group_summary reads (a results page reads just these, without ORM objects).
+SUMMARY = ("id", "name", "title", "description", "image_url", "type", "is_organization", "approval_status", "state",
+           "created")  # fmt: skip
+
+
 def group_summary(group: Group) -> dict[str, Any]:
     """The short group/organization dict embedded in a dataset."""
     return {
@@ -142,7 +147,7 @@ def package_record(pkg: Package) -> dict[str, Any]:
 
 
 def finish_package(
-    record: dict[str, Any], groups: Mapping[str, Group], licenses: dict[str, License], site_url: str
+    record: dict[str, Any], groups: Mapping[str, Any], licenses: Mapping[str, Any], site_url: str
 ) -> dict[str, Any]:
     """The ``package_show`` dict from a :func:`package_record` and the current groups, licences and site."""
     lic = licenses.get(record["license_id"] or "")

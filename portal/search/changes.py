@@ -69,7 +69,6 @@ def read_state(connection: Any) -> State | None:
     return State(row[0], int(row[1])) if row else None
 
 
-
 def next_version(connection: Any) -> int:
     """Take the next version number, holding the state row's lock until this transaction ends."""
     bump = search_state.update().values(version=search_state.c.version + 1).returning(search_state.c.version)
