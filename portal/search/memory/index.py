@@ -17,8 +17,10 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from portal.errors import SearchQueryError
 from portal.search import changes
 from portal.search.base import SearchParams, SearchResult, Visibility, _parse_sort, _positive_text
 from portal.search.memory.plan import Operand, TextTerm, Unsupported, compile_node
@@ -53,16 +55,25 @@ class MemoryIndex:
         state = changes.read_state(session)
         if state is None:
             return None
-        snap = self.current(session, state)
-        if snap is None:
-            return None
         from portal.search.memory.execute import search  # numpy and friends load with the first search
 
+        try:
+            snap = self.current(session, state)
+        except Exception:  # reading changes uses connections of its own: the request can still be answered
+            log.exception("updating the in-memory search index failed; searching in the database")
+            return None
+        if snap is None:
+            return None
         try:
             plan, sort = self.plan(session, snap, params, q, fq)
             return search(snap, plan, visibility, params, sort)
         except Unsupported as exc:
             log.debug("search in the database: %s", exc)
+            return None
+        except (SearchQueryError, SQLAlchemyError):
+            raise  # the user's mistake, or the request's own session failing: the database path would too
+        except Exception:
+            log.exception("the in-memory search index failed; searching in the database")
             return None
 
     def warm(self, engine: Any) -> None:
