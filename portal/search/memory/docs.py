@@ -32,7 +32,8 @@ class Categorical:
             return np.zeros(len(self.codes), dtype=bool)
 
     def isin(self, values: Sequence[Any]) -> np.ndarray:
-        wanted = [i for i, v in enumerate(self.values) if v in set(values)]
+        allowed = set(values)
+        wanted = [i for i, v in enumerate(self.values) if v in allowed]
         return np.isin(self.codes, wanted)
 
 

@@ -18,7 +18,7 @@ from portal.search.facets import FACET_FIELDS
 from portal.search.memory.docs import DocColumns
 from portal.search.memory.ftstext import FtsPostings
 from portal.search.memory.pgtext import PgPostings
-from portal.search.memory.plan import DateRange, FieldTerm, Unsupported
+from portal.search.memory.plan import DateRange, FieldTerm
 from portal.search.memory.terms import Pairs, TermField
 from portal.search.memory.values import FacetValues
 
@@ -123,8 +123,3 @@ class Segment:
 
     def sort_value(self, key: str, slot: int) -> Any:
         return getattr(self.docs, SORT_COLUMNS[key])[slot]
-
-
-def require(condition: bool, reason: str) -> None:
-    if not condition:
-        raise Unsupported(reason)

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from portal.search.memory.arrays import group_rows, member_mask, offsets, ranges
+from portal.search.memory.arrays import group_rows, member_mask, ranges
 
 # Below this share of a segment's slots, counting gathers the matching rows; above it, one sparse
 # matrix-vector product over all pairs (one tight C loop) is cheaper.
@@ -109,10 +109,3 @@ def facet_pairs_from_text(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]
     slots = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
     assert len(vids) == len(slots)
     return slots, vids
-
-
-def slots_from_ptr(ptr: np.ndarray) -> np.ndarray:
-    return np.repeat(np.arange(len(ptr) - 1, dtype=np.int64), np.diff(ptr))
-
-
-__all__ = ["Pairs", "TermField", "facet_pairs_from_text", "offsets", "slots_from_ptr"]
