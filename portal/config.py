@@ -34,6 +34,7 @@ class Settings:
     max_upload_bytes: int = 1024 * 1024 * 1024
     max_json_bytes: int = 5 * 1024 * 1024
     search_rows_max: int = 1000
+    search_memory: bool = True  # answer searches from an index in each process's memory (portal/search/memory)
     storage_url: str = ""  # "" = local files under storage_path; "s3://bucket/prefix" = S3 (docs/deploy.md)
     s3_endpoint_url: str | None = None  # MinIO, Ceph...; None = AWS
     s3_public_endpoint_url: str | None = None  # host in presigned URLs, when clients reach S3 by another name
@@ -66,6 +67,7 @@ class Settings:
             "s3_multipart_bytes": int(env.get("PORTAL_S3_MULTIPART_BYTES", cls.s3_multipart_bytes)),
             "download_redirect": _bool(env.get("PORTAL_DOWNLOAD_REDIRECT"), False),
             "download_url_seconds": int(env.get("PORTAL_DOWNLOAD_URL_SECONDS", cls.download_url_seconds)),
+            "search_memory": _bool(env.get("PORTAL_SEARCH_MEMORY"), True),
         }
         values.update(overrides)
         values["storage_path"] = Path(values["storage_path"])  # type: ignore[arg-type]

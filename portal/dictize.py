@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -74,6 +75,11 @@ def resource_dict(res: Resource, site_url: str) -> dict[str, Any]:
     return out
 
 
+# The group columns group_summary reads (a results page reads just these, without ORM objects).
+SUMMARY = ("id", "name", "title", "description", "image_url", "type", "is_organization", "approval_status", "state",
+           "created")  # fmt: skip
+
+
 def group_summary(group: Group) -> dict[str, Any]:
     """The short group/organization dict embedded in a dataset."""
     return {
@@ -93,7 +99,17 @@ def group_summary(group: Group) -> dict[str, Any]:
 
 
 def package_dict(pkg: Package, site_url: str, licenses: dict[str, License]) -> dict[str, Any]:
-    lic = licenses.get(pkg.license_id or "")
+    groups = {g.id: g for g in [pkg.organization, *(pg.group for pg in pkg.groups)] if g is not None}
+    return finish_package(package_record(pkg), groups, licenses, site_url)
+
+
+def package_record(pkg: Package) -> dict[str, Any]:
+    """What of ``package_dict`` lives in the dataset's own rows, as JSON-ready values.
+
+    Search keeps it beside the dataset's search row (written with the index, in the same transaction), so a
+    results page needs no ORM loading. Organization, themes and licence change on their own and the site's
+    address is per deployment, so :func:`finish_package` adds those when the record is read.
+    """
     tags = [
         {
             "id": pt.tag.id,
@@ -104,8 +120,6 @@ def package_dict(pkg: Package, site_url: str, licenses: dict[str, License]) -> d
         }
         for pt in pkg.tags
     ]
-    groups = sorted((group_summary(pg.group) for pg in pkg.groups), key=lambda g: g["name"])
-    resources = [resource_dict(r, site_url) for r in pkg.resources if r.state == "active"]
     return {
         "id": pkg.id,
         "name": pkg.name,
@@ -118,21 +132,55 @@ def package_dict(pkg: Package, site_url: str, licenses: dict[str, License]) -> d
         "maintainer": pkg.maintainer,
         "maintainer_email": pkg.maintainer_email,
         "license_id": pkg.license_id,
-        "license_title": lic.title if lic else pkg.license_id,
-        "license_url": lic.url if lic else None,
-        "isopen": bool(lic and lic.is_open),
         "private": pkg.private,
         "state": pkg.state,
         "type": pkg.type,
         "owner_org": pkg.owner_org,
-        "organization": group_summary(pkg.organization) if pkg.organization else None,
         "creator_user_id": pkg.creator_user_id,
         "metadata_created": iso(pkg.metadata_created),
         "metadata_modified": iso(pkg.metadata_modified),
-        "groups": groups,
+        "group_ids": [pg.group_id for pg in pkg.groups],
         "tags": tags,
-        "num_tags": len(tags),
         "extras": [{"key": k, "value": v} for k, v in sorted((pkg.extras or {}).items())],
+        "resources": [resource_dict(r, "") for r in pkg.resources if r.state == "active"],
+    }
+
+
+def finish_package(
+    record: dict[str, Any], groups: Mapping[str, Any], licenses: Mapping[str, Any], site_url: str
+) -> dict[str, Any]:
+    """The ``package_show`` dict from a :func:`package_record` and the current groups, licences and site."""
+    lic = licenses.get(record["license_id"] or "")
+    org = groups.get(record["owner_org"]) if record["owner_org"] else None
+    members = (groups[g] for g in record["group_ids"] if g in groups)
+    resources = [{**r, "url": site_url + r["url"]} if r["url_type"] == "upload" else r for r in record["resources"]]
+    return {
+        "id": record["id"],
+        "name": record["name"],
+        "title": record["title"],
+        "notes": record["notes"],
+        "url": record["url"],
+        "version": record["version"],
+        "author": record["author"],
+        "author_email": record["author_email"],
+        "maintainer": record["maintainer"],
+        "maintainer_email": record["maintainer_email"],
+        "license_id": record["license_id"],
+        "license_title": lic.title if lic else record["license_id"],
+        "license_url": lic.url if lic else None,
+        "isopen": bool(lic and lic.is_open),
+        "private": record["private"],
+        "state": record["state"],
+        "type": record["type"],
+        "owner_org": record["owner_org"],
+        "organization": group_summary(org) if org is not None else None,
+        "creator_user_id": record["creator_user_id"],
+        "metadata_created": record["metadata_created"],
+        "metadata_modified": record["metadata_modified"],
+        "groups": sorted((group_summary(g) for g in members), key=lambda g: g["name"]),
+        "tags": record["tags"],
+        "num_tags": len(record["tags"]),
+        "extras": record["extras"],
         "resources": resources,
         "num_resources": len(resources),
         "relationships_as_object": [],

@@ -221,6 +221,7 @@ class SearchDoc(Base):
     creator_user_id: Mapped[str | None] = mapped_column(String(36))
     metadata_created: Mapped[datetime] = mapped_column(DateTime)
     metadata_modified: Mapped[datetime] = mapped_column(DateTime)
+    data: Mapped[str | None] = mapped_column(Text)  # the package_show record as JSON (portal/search/records.py)
 
 
 class SearchTerm(Base):

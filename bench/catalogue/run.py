@@ -4,7 +4,14 @@ For each backend the catalogue is filled to each size in turn (10,000 then toppe
 gunicorn on loopback, and each request mix is sent by ``wrk`` from 16 connections for ``--duration``
 seconds after a short warm-up. The load client runs on the same 2-core machine as the server.
 
+Variants are served side by side from the same catalogue and measured in turn, mix by mix, so a comparison
+shares the machine's moment: ``memory`` (the in-memory search index, each worker built before it serves),
+``database`` (the same code with ``PORTAL_SEARCH_MEMORY=0``) and, with ``--baseline PATH``, ``baseline``
+(another source tree, e.g. a worktree of the commit before, run with this interpreter).
+
     python -m bench.catalogue.run --backend sqlite --backend postgres --sizes 10000,100000
+    python -m bench.catalogue.run --backend postgres --sizes 100000 --variant memory --variant database \
+        --baseline /work/wt-base
 """
 
 from __future__ import annotations
@@ -26,12 +33,14 @@ from sqlalchemy import create_engine, func, select, text
 from bench.catalogue import queries
 from bench.catalogue.generate import datasets
 from bench.catalogue.load import bulk_load, ensure_publishers, services_for
-from portal.models import Package
+from portal.models import Package, SearchDoc
+from portal.search.reindex import reindex_all
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
 SCENARIOS = ("search_text", "search_fq", "show")
+VARIANTS = ("memory", "database", "baseline")
 
 
 def database_url(backend: str, workdir: Path, pg_database: str) -> str:
@@ -65,6 +74,11 @@ def fill_to(url: str, workdir: Path, size: int, seed: int) -> int:
     if have < size:
         bulk_load(svc, datasets(size - have, np.random.default_rng([seed, have]), have), batch=2000)
     seconds = time.perf_counter() - began
+    with svc.db.session() as session:
+        unrecorded = session.scalar(select(func.count()).select_from(SearchDoc).where(SearchDoc.data.is_(None)))
+    if unrecorded:  # loaded before search rows kept their package_show records
+        click.echo(f"indexing {unrecorded} datasets loaded by an older version again", err=True)
+        reindex_all(svc, batch=2000, progress=True, records_only=True)
     if svc.db.dialect == "postgresql":
         with svc.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE"))  # what autovacuum does soon after a bulk load
@@ -98,7 +112,7 @@ def write_paths(workdir: Path, url: str, seed: int) -> dict[str, Path]:
 class Server:
     """gunicorn serving the portal on loopback, stopped by its own process id."""
 
-    def __init__(self, url: str, workdir: Path, port: int, workers: int, threads: int) -> None:
+    def __init__(self, url: str, workdir: Path, port: int, opts: dict[str, Any], variant: str) -> None:
         env = {
             **os.environ,
             "PORTAL_DATABASE_URL": url,
@@ -106,27 +120,36 @@ class Server:
             "PORTAL_INSTANCE_PATH": str(workdir / "instance"),
             "PORTAL_SITE_URL": f"http://127.0.0.1:{port}",
             "PORTAL_SECRET_KEY": "bench-not-secret",
+            "PORTAL_SEARCH_MEMORY": "1" if variant == "memory" else "0",
         }
+        source = REPO
+        if variant == "baseline":
+            source = opts["baseline"]
+            env.update(PYTHONPATH=str(source), PYTHONDONTWRITEBYTECODE="1")
         gunicorn = Path(sys.executable).parent / "gunicorn"
         self.base = f"http://127.0.0.1:{port}"
-        command = [str(gunicorn), "-w", str(workers), "-k", "gthread", "--threads", str(threads), "-b",
-                   f"127.0.0.1:{port}", "--log-level", "warning", "portal.wsgi:app"]  # fmt: skip
-        self.log = open(workdir / "gunicorn.log", "ab")  # noqa: SIM115
-        self.proc = subprocess.Popen(command, env=env, cwd=REPO, stdout=self.log, stderr=self.log)
+        command = [str(gunicorn), "-w", str(opts["workers"]), "-k", "gthread", "--threads", str(opts["threads"]),
+                   "-b", f"127.0.0.1:{port}", "--log-level", "warning"]  # fmt: skip
+        if variant == "memory":
+            command += ["-c", str(HERE / "gunicorn_warm.py")]
+        self.log = open(workdir / f"gunicorn-{variant}.log", "ab")  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            [*command, "portal.wsgi:app"], env=env, cwd=source, stdout=self.log, stderr=self.log
+        )
         self._wait_ready()
 
     def _wait_ready(self) -> None:
-        deadline = time.time() + 60
+        deadline = time.time() + 900  # workers with the in-memory index build it before they serve
         while time.time() < deadline:
             if self.proc.poll() is not None:
-                raise click.ClickException("gunicorn exited; see gunicorn.log in the work folder")
+                raise click.ClickException("gunicorn exited; see the gunicorn logs in the work folder")
             try:
                 with urllib.request.urlopen(self.base + "/api/3/action/status_show", timeout=2) as r:
                     if r.status == 200:
                         return
             except OSError:
                 time.sleep(0.5)
-        raise click.ClickException("gunicorn did not answer status_show within 60 s")
+        raise click.ClickException("gunicorn did not answer status_show within 900 s")
 
     def stop(self) -> None:
         self.proc.send_signal(signal.SIGTERM)
@@ -166,14 +189,21 @@ def wrk(base: str, paths_file: Path, seconds: int, connections: int, threads: in
 @click.option("--port", type=int, default=8765, show_default=True)
 @click.option("--seed", type=int, default=2026, show_default=True)
 @click.option("--results", type=click.Path(path_type=Path), help="Append result rows to this JSON-lines file.")
+@click.option("--variant", "variants", type=click.Choice(VARIANTS), multiple=True, help="Default: memory.")
+@click.option("--baseline", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Source tree.")
 def main(**opts: Any) -> None:
     """Fill, serve and load-test the catalogue; print one markdown table row per backend, size and mix."""
     workdir: Path = opts["workdir"]
     workdir.mkdir(parents=True, exist_ok=True)
     sizes = sorted(int(s) for s in opts["sizes"].split(","))
     scenarios = opts["scenarios"] or SCENARIOS
-    click.echo("| backend | datasets | request | p50 ms | p95 ms | p99 ms | requests/s | errors |")
-    click.echo("|---|---:|---|---:|---:|---:|---:|---:|")
+    variants = opts["variants"] or ("memory",)
+    if "baseline" in variants and not opts["baseline"]:
+        raise click.UsageError("--variant baseline needs --baseline PATH")
+    click.echo(
+        "| backend | datasets | variant | request | p50 ms | p95 ms | p99 ms | requests/s | errors | load 1 min |"
+    )
+    click.echo("|---|---:|---|---|---:|---:|---:|---:|---:|---:|")
     for backend in opts["backends"]:
         url = database_url(backend, workdir, opts["pg_database"])
         if opts["fresh"]:
@@ -181,15 +211,19 @@ def main(**opts: Any) -> None:
         for size in sizes:
             load_seconds = fill_to(url, workdir, size, opts["seed"])
             files = write_paths(workdir, url, opts["seed"])
-            server = Server(url, workdir, opts["port"], opts["workers"], opts["threads"])
+            servers = {}
             try:
+                for i, variant in enumerate(variants):
+                    servers[variant] = Server(url, workdir, opts["port"] + i, opts, variant)
                 for scenario in scenarios:
-                    row = measure(server.base, files[scenario], opts)
-                    row.update(backend=backend, datasets=size, scenario=scenario, load_seconds=load_seconds,
-                               workers=opts["workers"], threads=opts["threads"])  # fmt: skip
-                    report(row, opts["results"])
+                    for variant, server in servers.items():
+                        row = measure(server.base, files[scenario], opts)
+                        row.update(backend=backend, datasets=size, scenario=scenario, variant=variant)
+                        row.update(load_seconds=load_seconds, workers=opts["workers"], threads=opts["threads"])
+                        report(row, opts["results"])
             finally:
-                server.stop()
+                for server in servers.values():
+                    server.stop()
 
 
 def measure(base: str, paths_file: Path, opts: dict[str, Any]) -> dict[str, Any]:
@@ -204,8 +238,9 @@ def measure(base: str, paths_file: Path, opts: dict[str, Any]) -> dict[str, Any]
 def report(row: dict[str, Any], results: Path | None) -> None:
     errors = row["non_2xx"] + row["socket_errors"]
     click.echo(
-        f"| {row['backend']} | {row['datasets']:,} | {row['scenario']} | {row['p50_ms']:.1f} | "
-        f"{row['p95_ms']:.1f} | {row['p99_ms']:.1f} | {row['rps']:.0f} | {errors} |"
+        f"| {row['backend']} | {row['datasets']:,} | {row['variant']} | {row['scenario']} | {row['p50_ms']:.1f} | "
+        f"{row['p95_ms']:.1f} | {row['p99_ms']:.1f} | {row['rps']:.0f} | {errors} | "
+        f"{row['loadavg_before']:.1f}-{row['loadavg_after']:.1f} |"
     )
     if results:
         with results.open("a") as fh:

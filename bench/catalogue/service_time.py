@@ -7,10 +7,14 @@ cost of counting facets grows with the size of the matching set.
 
     python -m bench.catalogue.service_time --database-url postgresql://postgres@127.0.0.1:5432/nyy_bench \\
         --paths /tmp/nyy_bench/paths-search_text.txt --requests 300
+
+Each paths file is measured with the in-memory search index (``memory``, built before timing) and without it
+(``database``), one after the other in the same run.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -26,12 +30,19 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[round(share * (len(ordered) - 1))]
 
 
-def measure(database_url: str, paths: list[str]) -> dict[str, Any]:
+def measure(database_url: str, paths: list[str], memory: bool) -> dict[str, Any]:
     settings = Settings.from_env(
-        database_url=database_url, storage_path="/tmp/nyy_bench/files", site_url="http://x", secret_key="x"
+        database_url=database_url,
+        storage_path="/tmp/nyy_bench/files",
+        site_url="http://x",
+        secret_key="x",
+        search_memory=memory,
     )
     app = create_app(settings, migrate=False)
-    search = app.extensions["portal"].search
+    services = app.extensions["portal"]
+    search = services.search
+    if search.memory is not None:
+        search.memory.warm(services.db.engine)
     query, timings = search.query, []
 
     def timed(*args: Any, **kwargs: Any) -> Any:
@@ -57,6 +68,7 @@ def measure(database_url: str, paths: list[str]) -> dict[str, Any]:
         row.update(_summary("query", [t for t, _ in timings]))
         counts = [float(c) for _, c in timings]
         row.update(matched_p50=int(percentile(counts, 0.5)), matched_p95=int(percentile(counts, 0.95)))
+    services.db.engine.dispose()
     return row
 
 
@@ -68,11 +80,14 @@ def _summary(name: str, seconds: list[float]) -> dict[str, float]:
 @click.option("--database-url", required=True)
 @click.option("--paths", "path_files", type=click.Path(exists=True, path_type=Path), multiple=True, required=True)
 @click.option("--requests", "count", type=click.IntRange(min=1), default=300, show_default=True)
-def main(database_url: str, path_files: tuple[Path, ...], count: int) -> None:
-    """Time each request of the PATHS files once, sequentially, and print percentiles per file."""
+@click.option("--variant", "variants", type=click.Choice(["memory", "database"]), multiple=True)
+def main(database_url: str, path_files: tuple[Path, ...], count: int, variants: tuple[str, ...]) -> None:
+    """Time each request of the PATHS files once, sequentially, and print percentiles per file and variant."""
     for path_file in path_files:
         paths = path_file.read_text().split()[:count]
-        click.echo(f"{path_file.name}: {measure(database_url, paths)}")
+        for variant in variants or ("memory", "database"):
+            row = measure(database_url, paths, variant == "memory")
+            click.echo(f"{path_file.name} {variant} (load {os.getloadavg()[0]:.1f}): {row}")
 
 
 if __name__ == "__main__":

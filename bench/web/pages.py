@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -128,31 +129,46 @@ def summary(times: np.ndarray) -> dict[str, float]:
     }
 
 
+def make_app(database_url: str, storage: Path, memory: bool) -> Any:
+    settings = Settings.from_env(database_url=database_url, storage_path=storage, site_url="http://127.0.0.1:8000",
+                                 secret_key="bench-not-secret", search_memory=memory)  # fmt: skip
+    app = create_app(settings, migrate=True)
+    services = app.extensions["portal"]
+    if services.search.memory is not None:
+        services.search.memory.warm(services.db.engine)  # as a served worker would before its first request
+    return app
+
+
 @click.command()
 @click.option("--database-url", required=True)
 @click.option("--storage", type=click.Path(path_type=Path), default=Path("/tmp/nyy_web_bench/files"))
 @click.option("--requests", "count", type=click.IntRange(min=10), default=300, show_default=True)
 @click.option("--seed", type=int, default=2026, show_default=True)
+@click.option("--variant", "variants", type=click.Choice(["memory", "database"]), multiple=True,
+              help="Search with the in-memory index, in the database, or both side by side (default).")  # fmt: skip
 @click.option("--out", type=click.Path(path_type=Path), help="Write the results as JSON here too.")
-def main(database_url: str, storage: Path, count: int, seed: int, out: Path | None) -> None:
-    settings = Settings.from_env(database_url=database_url, storage_path=storage, site_url="http://127.0.0.1:8000",
-                                 secret_key="bench-not-secret")  # fmt: skip
-    app = create_app(settings, migrate=True)
-    ensure_rich_dataset(app)
-    client = app.test_client()
+def main(database_url: str, storage: Path, count: int, seed: int, variants: tuple[str, ...], out: Path | None) -> None:
+    apps = {v: make_app(database_url, storage, v == "memory") for v in variants or ("memory", "database")}
+    first = next(iter(apps.values()))
+    ensure_rich_dataset(first)
+    client = first.test_client()
     rng = np.random.default_rng(seed)
     searches = search_pages(rng, count)
     shows = dataset_pages(client, rng, count)
     rich = [(f"/dataset/{RICH}?preview_page={1 + i % 4}", f"/api/3/action/package_show?id={RICH}")
             for i in range(max(count // 5, 10))]  # fmt: skip
     results: dict[str, Any] = {
-        "datasets": client.get("/api/3/action/package_search?rows=0").get_json()["result"]["count"]
+        "datasets": client.get("/api/3/action/package_search?rows=0").get_json()["result"]["count"],
+        "loadavg_before": round(os.getloadavg()[0], 2),
     }
     home = [("/", "/api/3/action/package_search?rows=5&sort=metadata_modified%20desc")] * max(count // 10, 10)
     for label, pairs in (("search", searches), ("dataset", shows), ("rich dataset", rich), ("home", home)):
-        measure(client, [p for p, _ in pairs[:10]] + [a for _, a in pairs[:10]])  # warm caches
-        results[f"{label} page"] = summary(measure(client, [p for p, _ in pairs]))
-        results[f"{label} API"] = summary(measure(client, [a for _, a in pairs]))
+        for variant, app in apps.items():  # side by side: each page type under both variants in turn
+            client = app.test_client()
+            measure(client, [p for p, _ in pairs[:10]] + [a for _, a in pairs[:10]])  # warm caches
+            results.setdefault(variant, {})[f"{label} page"] = summary(measure(client, [p for p, _ in pairs]))
+            results[variant][f"{label} API"] = summary(measure(client, [a for _, a in pairs]))
+    results["loadavg_after"] = round(os.getloadavg()[0], 2)
     click.echo(json.dumps(results, indent=2))
     if out:
         out.write_text(json.dumps(results, indent=2) + "\n")

@@ -16,6 +16,7 @@ from portal.errors import NotAuthorized, ValidationError
 from portal.models import Package, User, new_id
 from portal.search import SearchParams, Visibility
 from portal.search.query import FIELD_RE
+from portal.search.records import package_dicts
 
 
 def show_dict(ctx: Context, pkg: Package) -> dict[str, Any]:
@@ -101,11 +102,13 @@ def package_search(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     params = search_params(ctx, data)
     visibility = visibility_for(ctx, data)
     result = ctx.search.query(ctx.session, params, visibility)
+    named = {v for f in ("organization", "groups") for v, _ in result.facets.get(f, [])}
+    results, groups = package_dicts(ctx.session, result.ids, ctx.settings.site_url, named)
     return {
         "count": result.count,
-        "results": packages_by_id(ctx, result.ids),
+        "results": results,
         "facets": {f: dict(items) for f, items in result.facets.items()},
-        "search_facets": search_facets(ctx, result.facets),
+        "search_facets": search_facets({n: g.title for n, g in groups.items()}, result.facets),
         "sort": result.sort,
     }
 
@@ -148,21 +151,8 @@ def visibility_for(ctx: Context, data: dict[str, Any]) -> Visibility:
     )
 
 
-def packages_by_id(ctx: Context, ids: list[str]) -> list[dict[str, Any]]:
-    if not ids:
-        return []
-    found = {p.id: p for p in ctx.session.scalars(select(Package).where(Package.id.in_(ids)))}
-    licenses = license_register(ctx.session)
-    return [package_dict(found[i], ctx.settings.site_url, licenses) for i in ids if i in found]
-
-
-def search_facets(ctx: Context, facets: dict[str, list[tuple[str, int]]]) -> dict[str, Any]:
-    from portal.models import Group
-
-    names = {v for f in ("organization", "groups") for v, _ in facets.get(f, [])}
-    titles = {}
-    if names:
-        titles = dict(ctx.session.execute(select(Group.name, Group.title).where(Group.name.in_(names))).all())
+def search_facets(titles: dict[str, str | None], facets: dict[str, list[tuple[str, int]]]) -> dict[str, Any]:
+    """CKAN's ``search_facets``: each value with its display name (organization and group titles)."""
     return {
         field: {
             "title": field,

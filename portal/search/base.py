@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 
 from portal.errors import SearchQueryError
 from portal.models import Package, SearchDoc, SearchTerm
-from portal.search import onepass
+from portal.search import changes, onepass
 from portal.search.facets import FACET_FIELDS, FACET_TERMS, facet_pairs, write_facets
 from portal.search.query import And, MatchAll, Node, Not, Or, Range, Term
+from portal.search.records import record_json
 
 TEXT_FIELDS = {"text": None, "q": None, "title": "title", "notes": "notes", "tags_text": "tags"}
 DATE_FIELDS = {
@@ -70,7 +71,13 @@ class SearchResult:
 
 
 class SearchBackend:
-    """Index and query datasets. Subclasses implement the text parts for their database."""
+    """Index and query datasets. Subclasses implement the text parts for their database.
+
+    ``memory`` (set by :func:`portal.search.make_search`) answers searches from this process's copy of the
+    index when it can; the SQL below is the fallback and the definition of what a search returns.
+    """
+
+    memory: Any = None
 
     def index(self, session: Session, pkg: Package) -> None:
         doc = session.scalar(select(SearchDoc).where(SearchDoc.package_id == pkg.id))
@@ -82,6 +89,7 @@ class SearchBackend:
         doc.state, doc.private, doc.type = pkg.state, pkg.private, pkg.type
         doc.owner_org, doc.creator_user_id = pkg.owner_org, pkg.creator_user_id
         doc.metadata_created, doc.metadata_modified = pkg.metadata_created, pkg.metadata_modified
+        doc.data = record_json(pkg)
         session.flush()
         session.execute(_delete_terms(pkg.id))
         rows = [{"package_id": pkg.id, "field": f, "value": v[:500]} for f, v in package_terms(pkg)]
@@ -89,17 +97,23 @@ class SearchBackend:
             session.execute(insert(SearchTerm), rows)
         write_facets(session, doc.id, facet_pairs([(r["field"], r["value"]) for r in rows]))
         self.index_text(session, doc, package_text(pkg))
+        changes.note_indexed(session, doc.id)
 
     def remove(self, session: Session, package_id: str) -> None:
         doc = session.scalar(select(SearchDoc).where(SearchDoc.package_id == package_id))
         if doc is not None:
             self.remove_text(session, doc)
+            changes.note_removed(session, doc.id)
             session.delete(doc)
         session.execute(_delete_terms(package_id))
 
     def query(self, session: Session, params: SearchParams, visibility: Visibility) -> SearchResult:
         q_node = parse_q(params.q)
         fq_nodes = [parse_fq(f) for f in params.fq if f and f.strip()]
+        if self.memory is not None:
+            found = self.memory.search(session, params, visibility, q_node, fq_nodes)
+            if found is not None:
+                return found
         where = and_(visibility_clause(visibility), self.compile(q_node), *(self.compile(n) for n in fq_nodes))
         ranked_text = _positive_text(q_node)
         sort_used = params.sort or ("score desc, metadata_modified desc" if ranked_text else "metadata_modified desc")

@@ -66,6 +66,22 @@ def test_a_dataset_made_on_one_process_is_found_and_downloaded_on_the_other(port
     assert requests.get(on(a, res["url"]), timeout=10).status_code == 404
 
 
+def found(portal: Any, q: str) -> list[str]:
+    r = requests.get(f"{portal.url}/api/3/action/package_search", params={"q": q}, timeout=10)
+    return [d["name"] for d in r.json()["result"]["results"]]
+
+
+def test_each_process_searches_its_own_copy_of_the_index_and_sees_the_others_writes(portals, catalogue):
+    a, b = portals
+    token = catalogue["token"]
+    call(a, "package_create", token, name="kestrel-sightings", title="Kestrel sightings", owner_org="police")
+    assert found(b, "kestrel") == ["kestrel-sightings"] and found(a, "kestrel") == ["kestrel-sightings"]
+    call(a, "package_patch", token, id="kestrel-sightings", title="Osprey sightings")  # both copies now behind
+    assert found(b, "osprey") == ["kestrel-sightings"]  # B's very next search has A's write
+    call(b, "package_delete", token, id="kestrel-sightings")
+    assert found(a, "osprey") == [] and found(b, "sightings") == []
+
+
 def test_tokens_issued_by_one_process_work_on_the_other(portals, catalogue):
     a, b = portals
     token = catalogue["token"]

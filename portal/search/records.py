@@ -1,0 +1,59 @@
+"""Each dataset's ``package_show`` record, kept as JSON on its search row: what CKAN keeps in Solr as
+``validated_data_dict``, so a page of results is one indexed read instead of loading datasets through the ORM.
+
+The record is written by :meth:`portal.search.base.SearchBackend.index` in the same transaction as the rest of
+the row, so it is exactly as current as the search itself. The parts that change without the dataset changing
+(its organization and themes, the licence register, the site's address) are added when it is read.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from sqlalchemy import bindparam, or_, select
+from sqlalchemy.orm import Session
+
+from portal.dictize import SUMMARY, finish_package, license_register, package_dict, package_record
+from portal.models import Group, License, Package, SearchDoc
+
+
+def record_json(pkg: Package) -> str:
+    return json.dumps(package_record(pkg), separators=(",", ":"))
+
+
+# Built once: a page of results costs three indexed reads, with no ORM objects and no statement building.
+RECORDS = select(SearchDoc.package_id, SearchDoc.data).where(SearchDoc.package_id.in_(bindparam("ids", expanding=True)))
+GROUPS = select(*(getattr(Group, c) for c in SUMMARY)).where(
+    or_(Group.id.in_(bindparam("ids", expanding=True)), Group.name.in_(bindparam("names", expanding=True)))
+)
+LICENSES = select(License.id, License.title, License.url, License.is_open)
+
+
+def package_dicts(
+    session: Session, ids: Sequence[str], site_url: str, group_names: Collection[str] = ()
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """``package_show`` dicts of ``ids``, in that order (ids no longer there are left out), and the groups
+    named in ``group_names`` (facet values wanting titles), read with the results' own organizations and themes.
+    Groups and licences come back as rows, which :func:`~portal.dictize.finish_package` reads like objects.
+    """
+    records = {}
+    if ids:
+        rows = session.execute(RECORDS, {"ids": list(ids)})
+        records = {package_id: json.loads(data) for package_id, data in rows if data}
+    missing = [i for i in ids if i not in records]  # indexed before records were kept: load them
+    loaded = {p.id: p for p in session.scalars(select(Package).where(Package.id.in_(missing)))} if missing else {}
+    wanted = {g for r in records.values() for g in (r["owner_org"], *r["group_ids"]) if g}
+    found = []
+    if wanted or group_names:
+        found = list(session.execute(GROUPS, {"ids": sorted(wanted), "names": sorted(group_names)}))
+    groups = {g.id: g for g in found}
+    licenses = {lic.id: lic for lic in session.execute(LICENSES)} if ids else {}
+    out = []
+    for i in ids:
+        if i in records:
+            out.append(finish_package(records[i], groups, licenses, site_url))
+        elif i in loaded:
+            out.append(package_dict(loaded[i], site_url, license_register(session)))
+    return out, {g.name: g for g in found}
