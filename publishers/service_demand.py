@@ -55,7 +55,7 @@ SPEC = PublisherSpec(
             "quarter, side by side, so partners can see where demand on several services falls together."
         ),
         organization="north-yorkshire-council",
-        frequency="monthly",
+        frequency="quarterly",
         themes=("society", "crime-and-justice", "emergency-services"),
         tags=("demand", "lsoa", "partnership"),
         temporal_field="incident_month",
