@@ -38,7 +38,7 @@ def action_endpoint(name: str, version: int = 3) -> Response:
         return envelope(help_url, exc.status, error=exc.error_dict())
     except RequestEntityTooLarge:
         _rollback()
-        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        limit = current_app.extensions["portal"].settings.max_upload_bytes
         exc = PayloadTooLarge({"upload": [f"File upload too large: the limit is {limit} bytes"]})
         return envelope(help_url, exc.status, error=exc.error_dict())
     except Exception:

@@ -20,7 +20,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fla
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=settings.secret_key,
-        MAX_CONTENT_LENGTH=settings.max_upload_bytes + 1024 * 1024,
+        # Each file is held to max_upload_bytes as it is stored; the body may also carry a package_revise's
+        # small companion files (descriptor, reports) beside its largest file.
+        MAX_CONTENT_LENGTH=settings.max_upload_bytes + 64 * 1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.site_url.startswith("https://"),
