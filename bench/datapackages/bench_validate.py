@@ -21,10 +21,8 @@ from pathlib import Path
 
 import click
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_data import write_file  # noqa: E402
-
 BIN = Path(sys.executable).parent
+MAKE_DATA = Path(__file__).resolve().parent / "make_data.py"
 FILES = [  # (label, kind, rows, error rate)
     ("mixed 1M x 12, clean", "mixed", 1_000_000, 0.0),
     ("mixed 1M x 12, 0.05% errors", "mixed", 1_000_000, 0.0005),
@@ -68,7 +66,10 @@ def ensure(data: Path, kind: str, rows: int, rate: float) -> tuple[Path, Path]:
     suffix = "-errors" if rate else ""
     path, schema = data / f"{kind}-{rows}{suffix}.csv", data / f"{kind}.schema.json"
     if not path.exists() or not schema.exists():
-        write_file(kind, rows, data, rate)
+        # In a child of its own: Linux carries a process's peak RSS across fork and exec, so a benchmark parent
+        # that had generated 1 GB of data in-process would report that as every validator's peak memory.
+        command = [sys.executable, str(MAKE_DATA), "--kind", kind, "--rows", str(rows), "--out", str(data)]
+        subprocess.run([*command, "--error-rate", str(rate)], check=True)
     return path, schema
 
 
