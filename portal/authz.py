@@ -6,7 +6,7 @@ admin: also manage the organization and its members; sysadmin: everything.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 
@@ -61,7 +61,17 @@ def require_sysadmin(ctx: Context, what: str) -> None:
         raise NotAuthorized(f"only a sysadmin may {what}")
 
 
-def can_read_package(ctx: Context, pkg: Package) -> bool:
+class Readable(Protocol):
+    """What the read check looks at: a dataset, or its stored search record (``package_show``)."""
+
+    id: str
+    state: str
+    private: bool
+    owner_org: str | None
+    creator_user_id: str | None
+
+
+def can_read_package(ctx: Context, pkg: Readable) -> bool:
     if ctx.is_sysadmin:
         return True
     if pkg.state == "deleted":
@@ -75,7 +85,7 @@ def can_read_package(ctx: Context, pkg: Package) -> bool:
     return True
 
 
-def check_package_read(ctx: Context, pkg: Package) -> None:
+def check_package_read(ctx: Context, pkg: Readable) -> None:
     if not can_read_package(ctx, pkg):
         raise NotAuthorized(f"user {_who(ctx)} not authorized to read package {pkg.id}")
 

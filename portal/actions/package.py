@@ -14,9 +14,9 @@ from portal.context import Context
 from portal.dictize import license_register, package_dict
 from portal.errors import NotAuthorized, ValidationError
 from portal.models import Package, User, new_id
-from portal.search import SearchParams, Visibility
+from portal.search import SearchParams, Visibility, changes
 from portal.search.query import FIELD_RE
-from portal.search.records import package_dicts
+from portal.search.records import finish_one, package_dicts, record_by_ref
 
 
 def show_dict(ctx: Context, pkg: Package) -> dict[str, Any]:
@@ -28,7 +28,32 @@ def allow_all(ctx: Context, data: dict[str, Any]) -> None:
 
 
 def auth_package_show(ctx: Context, data: dict[str, Any]) -> None:
-    authz.check_package_read(ctx, authz.find_package(ctx, data.get("id") or data.get("name_or_id")))
+    authz.check_package_read(ctx, _shown(ctx, data.get("id") or data.get("name_or_id")))
+
+
+SHOWN = "package_show_source"  # session.info: what the auth check found, handed to the action it guards
+
+
+def _shown(ctx: Context, ref: Any) -> Package | RecordView:
+    """The dataset ``package_show`` answers from: its stored search record, one indexed read, as a results
+    page reads it; or the ORM object when there is no record, or this transaction has changed datasets it
+    has not committed yet (the record then is what the search index holds, which may lag the session)."""
+    found: Package | RecordView | None = None
+    if not changes.pending(ctx.session) and not ctx.session.dirty and not ctx.session.new:
+        record = record_by_ref(ctx.session, ref)
+        found = RecordView(record) if record is not None else None
+    found = found or authz.find_package(ctx, ref)
+    ctx.session.info[SHOWN] = (ref, found)
+    return found
+
+
+class RecordView:
+    """A stored record seen through the attributes the read check looks at."""
+
+    def __init__(self, record: dict[str, Any]) -> None:
+        self.record = record
+        self.id, self.state, self.private = record["id"], record["state"], record["private"]
+        self.owner_org, self.creator_user_id = record["owner_org"], record["creator_user_id"]
 
 
 def auth_package_create(ctx: Context, data: dict[str, Any]) -> None:
@@ -80,7 +105,14 @@ def package_show(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
 
     :param id: the id or name of the dataset
     """
-    return show_dict(ctx, authz.find_package(ctx, data.get("id") or data.get("name_or_id")))
+    ref = data.get("id") or data.get("name_or_id")
+    checked_ref, found = ctx.session.info.pop(SHOWN, (None, None))
+    if found is None or checked_ref != ref:  # not what the check just read: read and check it again
+        auth_package_show(ctx, data)
+        _, found = ctx.session.info.pop(SHOWN)
+    if isinstance(found, RecordView):
+        return finish_one(ctx.session, found.record, ctx.settings.site_url)
+    return show_dict(ctx, found)
 
 
 @action(allow_all, get=True)

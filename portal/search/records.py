@@ -29,6 +29,27 @@ GROUPS = select(*(getattr(Group, c) for c in SUMMARY)).where(
     or_(Group.id.in_(bindparam("ids", expanding=True)), Group.name.in_(bindparam("names", expanding=True)))
 )
 LICENSES = select(License.id, License.title, License.url, License.is_open)
+# A dataset by id or name: both are unique, but a name may look like another dataset's id, so the id wins.
+BY_REF = select(SearchDoc.package_id, SearchDoc.data).where(
+    or_(SearchDoc.package_id == bindparam("ref"), SearchDoc.name == bindparam("ref"))
+)
+
+
+def record_by_ref(session: Session, ref: object) -> dict[str, Any] | None:
+    """The stored record of the dataset whose id (first) or name is ``ref``; None when it has none."""
+    if not isinstance(ref, str) or not ref:
+        return None
+    rows = session.execute(BY_REF, {"ref": ref}).all()
+    rows.sort(key=lambda row: row[0] != ref)
+    return json.loads(rows[0][1]) if rows and rows[0][1] else None
+
+
+def finish_one(session: Session, record: dict[str, Any], site_url: str) -> dict[str, Any]:
+    """``package_show``'s dict from a stored record, with its organization, themes and licence read now."""
+    wanted = sorted({g for g in (record["owner_org"], *record["group_ids"]) if g})
+    groups = {g.id: g for g in session.execute(GROUPS, {"ids": wanted, "names": []})} if wanted else {}
+    licenses = {lic.id: lic for lic in session.execute(LICENSES.where(License.id == (record["license_id"] or "")))}
+    return finish_package(record, groups, licenses, site_url)
 
 
 def package_dicts(
