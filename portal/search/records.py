@@ -28,7 +28,9 @@ RECORDS = select(SearchDoc.package_id, SearchDoc.data).where(SearchDoc.package_i
 GROUPS = select(*(getattr(Group, c) for c in SUMMARY)).where(
     or_(Group.id.in_(bindparam("ids", expanding=True)), Group.name.in_(bindparam("names", expanding=True)))
 )
-LICENSES = select(License.id, License.title, License.url, License.is_open)
+LICENSES = select(License.id, License.title, License.url, License.is_open).where(
+    License.id.in_(bindparam("ids", expanding=True))
+)
 # A dataset by id or name: both are unique, but a name may look like another dataset's id, so the id wins.
 BY_REF = select(SearchDoc.package_id, SearchDoc.data).where(
     or_(SearchDoc.package_id == bindparam("ref"), SearchDoc.name == bindparam("ref"))
@@ -48,7 +50,8 @@ def finish_one(session: Session, record: dict[str, Any], site_url: str) -> dict[
     """``package_show``'s dict from a stored record, with its organization, themes and licence read now."""
     wanted = sorted({g for g in (record["owner_org"], *record["group_ids"]) if g})
     groups = {g.id: g for g in session.execute(GROUPS, {"ids": wanted, "names": []})} if wanted else {}
-    licenses = {lic.id: lic for lic in session.execute(LICENSES.where(License.id == (record["license_id"] or "")))}
+    used = [record["license_id"]] if record["license_id"] else []
+    licenses = {lic.id: lic for lic in session.execute(LICENSES, {"ids": used})} if used else {}
     return finish_package(record, groups, licenses, site_url)
 
 
@@ -70,7 +73,8 @@ def package_dicts(
     if wanted or group_names:
         found = list(session.execute(GROUPS, {"ids": sorted(wanted), "names": sorted(group_names)}))
     groups = {g.id: g for g in found}
-    licenses = {lic.id: lic for lic in session.execute(LICENSES)} if ids else {}
+    used = sorted({r["license_id"] for r in records.values() if r["license_id"]})
+    licenses = {lic.id: lic for lic in session.execute(LICENSES, {"ids": used})} if used else {}
     out = []
     for i in ids:
         if i in records:
