@@ -11,7 +11,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from portal.actions import registry
 from portal.errors import ActionError, BadRequest, NotFound, PayloadTooLarge
 from portal.uploads import Upload
-from portal.web_context import action_context
+from portal.web_context import action_context, use_read_session
 
 bp = Blueprint("api", __name__)
 
@@ -30,6 +30,8 @@ def action_endpoint(name: str, version: int = 3) -> Response:
         if request.method == "GET" and not act.side_effect_free:
             raise BadRequest(f"{name} changes data: call it with POST")
         data = request_data()
+        if act.side_effect_free:
+            use_read_session()
         ctx = action_context(allow_cookie=request.method == "GET")
         result = registry.call(name, ctx, data)
         ctx.session.commit()

@@ -88,6 +88,12 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # For requests that only read: no BEGIN and COMMIT round trips around their few statements. Under
+        # PostgreSQL's default READ COMMITTED each statement takes its own snapshot inside a transaction too,
+        # so readers see nothing they would not have seen; a stray write still commits statement by statement.
+        self.read_sessions = sessionmaker(
+            self.engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
+        )
 
     @property
     def dialect(self) -> str:

@@ -16,6 +16,12 @@ def db_session() -> Session:
     return g.db_session
 
 
+def use_read_session() -> None:
+    """Make this request's session a reader's (see :attr:`portal.db.Database.read_sessions`)."""
+    if "db_session" not in g:
+        g.db_session = current_app.extensions["portal"].db.read_sessions()
+
+
 def close_db_session(_exc: BaseException | None = None) -> None:
     s = g.pop("db_session", None)
     if s is not None:

@@ -9,6 +9,7 @@ the row, so it is exactly as current as the search itself. The parts that change
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Collection, Sequence
 from typing import Any
 
@@ -28,9 +29,20 @@ RECORDS = select(SearchDoc.package_id, SearchDoc.data).where(SearchDoc.package_i
 GROUPS = select(*(getattr(Group, c) for c in SUMMARY)).where(
     or_(Group.id.in_(bindparam("ids", expanding=True)), Group.name.in_(bindparam("names", expanding=True)))
 )
-LICENSES = select(License.id, License.title, License.url, License.is_open).where(
-    License.id.in_(bindparam("ids", expanding=True))
-)
+LICENSES = select(License.id, License.title, License.url, License.is_open)
+LICENSES_TTL = 60.0  # seconds: the register is reference data that only migrations change
+_licenses: dict[str, tuple[float, dict[str, Any]]] = {}
+
+
+def licenses(session: Session) -> dict[str, Any]:
+    """The licence register as rows by id, read at most once a minute per database and process."""
+    key, now = str(session.get_bind().url), time.monotonic()
+    cached = _licenses.get(key)
+    if cached is None or now - cached[0] > LICENSES_TTL:
+        cached = _licenses[key] = (now, {lic.id: lic for lic in session.execute(LICENSES)})
+    return cached[1]
+
+
 # A dataset by id or name: both are unique, but a name may look like another dataset's id, so the id wins.
 BY_REF = select(SearchDoc.package_id, SearchDoc.data).where(
     or_(SearchDoc.package_id == bindparam("ref"), SearchDoc.name == bindparam("ref"))
@@ -50,9 +62,7 @@ def finish_one(session: Session, record: dict[str, Any], site_url: str) -> dict[
     """``package_show``'s dict from a stored record, with its organization, themes and licence read now."""
     wanted = sorted({g for g in (record["owner_org"], *record["group_ids"]) if g})
     groups = {g.id: g for g in session.execute(GROUPS, {"ids": wanted, "names": []})} if wanted else {}
-    used = [record["license_id"]] if record["license_id"] else []
-    licenses = {lic.id: lic for lic in session.execute(LICENSES, {"ids": used})} if used else {}
-    return finish_package(record, groups, licenses, site_url)
+    return finish_package(record, groups, licenses(session), site_url)
 
 
 def package_dicts(
@@ -73,12 +83,11 @@ def package_dicts(
     if wanted or group_names:
         found = list(session.execute(GROUPS, {"ids": sorted(wanted), "names": sorted(group_names)}))
     groups = {g.id: g for g in found}
-    used = sorted({r["license_id"] for r in records.values() if r["license_id"]})
-    licenses = {lic.id: lic for lic in session.execute(LICENSES, {"ids": used})} if used else {}
+    register = licenses(session) if records else {}
     out = []
     for i in ids:
         if i in records:
-            out.append(finish_package(records[i], groups, licenses, site_url))
+            out.append(finish_package(records[i], groups, register, site_url))
         elif i in loaded:
             out.append(package_dict(loaded[i], site_url, license_register(session)))
     return out, {g.name: g for g in found}
