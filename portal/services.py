@@ -24,7 +24,8 @@ class Services:
     @classmethod
     def from_settings(cls, settings: Settings) -> Services:
         db = Database(settings.database_url)
-        return cls(settings, db, make_storage(settings), make_search(db.dialect, settings.search_memory))
+        search = make_search(db.dialect, settings.search_memory, settings.search_cache)
+        return cls(settings, db, make_storage(settings), search)
 
     def migrate(self) -> None:
         upgrade(self.db.engine)

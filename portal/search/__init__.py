@@ -7,13 +7,14 @@ from portal.search.postgres import PostgresSearch
 from portal.search.sqlite import SQLiteSearch
 
 
-def make_search(dialect: str, memory: bool = True) -> SearchBackend:
-    """The backend for ``dialect``; with ``memory``, searches are answered from an index kept in this process."""
+def make_search(dialect: str, memory: bool = True, cache_size: int = 1000) -> SearchBackend:
+    """The backend for ``dialect``; with ``memory``, searches are answered from an index kept in this process,
+    which keeps the answers to the last ``cache_size`` distinct searches until the next change."""
     backend: SearchBackend = SQLiteSearch() if dialect == "sqlite" else PostgresSearch()
     if memory:
         from portal.search.memory import MemoryIndex
 
-        backend.memory = MemoryIndex(dialect)
+        backend.memory = MemoryIndex(dialect, cache_size)
     return backend
 
 

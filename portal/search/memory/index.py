@@ -24,6 +24,7 @@ from portal.errors import SearchQueryError
 from portal.search import changes
 from portal.search.base import SearchParams, SearchResult, Visibility, _parse_sort, _positive_text
 from portal.search.memory.plan import Operand, TextTerm, Unsupported, compile_node
+from portal.search.memory.results import ResultCache, result_key
 from portal.search.query import Node, Term
 
 if TYPE_CHECKING:
@@ -38,8 +39,9 @@ TEXT_SORTS = {"name", "title_string", "title"}
 
 
 class MemoryIndex:
-    def __init__(self, dialect: str) -> None:
+    def __init__(self, dialect: str, cache_size: int = 1000) -> None:
         self.dialect = dialect
+        self.results = ResultCache(cache_size)
         self.lock = threading.Lock()
         self.snapshot: Snapshot | None = None
         self.builder: Builder | None = None
@@ -64,9 +66,14 @@ class MemoryIndex:
             return None
         if snap is None:
             return None
+        key = result_key(params, visibility)
+        if (answer := self.results.get(snap, key)) is not None:
+            return answer
         try:
             plan, sort = self.plan(session, snap, params, q, fq)
-            return search(snap, plan, visibility, params, sort)
+            answer = search(snap, plan, visibility, params, sort)
+            self.results.put(snap, key, answer)
+            return answer
         except Unsupported as exc:
             log.debug("search in the database: %s", exc)
             return None
