@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
 from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -51,8 +52,9 @@ def action_endpoint(name: str, version: int = 3) -> Response:
 
 
 def envelope(help_url: str, status: int, **body: Any) -> Response:
+    """The response; orjson writes a page of search results several times faster than the json module."""
     payload = {"help": help_url, "success": status == 200, **body}
-    return Response(json.dumps(payload), status=status, mimetype="application/json")
+    return Response(orjson.dumps(payload), status=status, mimetype="application/json")
 
 
 def _rollback() -> None:
