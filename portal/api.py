@@ -54,7 +54,11 @@ def action_endpoint(name: str, version: int = 3) -> Response:
 def envelope(help_url: str, status: int, **body: Any) -> Response:
     """The response; orjson writes a page of search results several times faster than the json module."""
     payload = {"help": help_url, "success": status == 200, **body}
-    return Response(orjson.dumps(payload), status=status, mimetype="application/json")
+    try:
+        raw = orjson.dumps(payload)
+    except orjson.JSONEncodeError:  # what orjson refuses, such as an integer beyond 64 bits a client stored
+        raw = json.dumps(payload).encode()
+    return Response(raw, status=status, mimetype="application/json")
 
 
 def _rollback() -> None:

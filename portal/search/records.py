@@ -13,7 +13,6 @@ import time
 from collections.abc import Collection, Sequence
 from typing import Any
 
-import orjson
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
@@ -56,7 +55,7 @@ def record_by_ref(session: Session, ref: object) -> dict[str, Any] | None:
         return None
     rows = session.execute(BY_REF, {"ref": ref}).all()
     rows.sort(key=lambda row: row[0] != ref)
-    return orjson.loads(rows[0][1]) if rows and rows[0][1] else None
+    return json.loads(rows[0][1]) if rows and rows[0][1] else None
 
 
 def finish_one(session: Session, record: dict[str, Any], site_url: str) -> dict[str, Any]:
@@ -76,7 +75,8 @@ def package_dicts(
     records = {}
     if ids:
         rows = session.execute(RECORDS, {"ids": list(ids)})
-        records = {package_id: orjson.loads(data) for package_id, data in rows if data}
+        # The json module, not orjson: orjson reads integers beyond 64 bits as floats.
+        records = {package_id: json.loads(data) for package_id, data in rows if data}
     missing = [i for i in ids if i not in records]  # indexed before records were kept: load them
     loaded = {p.id: p for p in session.scalars(select(Package).where(Package.id.in_(missing)))} if missing else {}
     wanted = {g for r in records.values() for g in (r["owner_org"], *r["group_ids"]) if g}

@@ -134,3 +134,9 @@ def test_bad_search_params_are_client_errors(api, backend, params):
     status, body = api.get("package_search", **params)
     assert status in (400, 409), body
     assert body["success"] is False
+
+
+def test_values_beyond_64_bits_that_a_client_stored_are_returned_as_sent(api, factory, backend):
+    factory.org("big")
+    factory.dataset("big", "huge-numbers", resources=[{"url": "https://x.org/a.csv", "rows": 10**30}])
+    assert api.ok("package_show", {"id": "huge-numbers"})["resources"][0]["rows"] == 10**30
