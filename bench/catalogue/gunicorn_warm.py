@@ -17,3 +17,10 @@ def post_worker_init(worker: Any) -> None:
     services = app.extensions["portal"]
     if services.search.memory is not None:
         services.search.memory.warm(services.db.engine)
+
+
+def worker_exit(server: Any, worker: Any) -> None:
+    """Say how often this worker's searches were answered from its cache (``bench/catalogue/run.py`` sums it)."""
+    memory = worker.wsgi.extensions["portal"].search.memory
+    if memory is not None:
+        server.log.warning("search cache: %d hits, %d misses", memory.results.hits, memory.results.misses)

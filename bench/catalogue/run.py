@@ -6,7 +6,8 @@ seconds after a short warm-up. The load client runs on the same 2-core machine a
 
 Variants are served side by side from the same catalogue and measured in turn, mix by mix, so a comparison
 shares the machine's moment: ``memory`` (the in-memory search index, each worker built before it serves),
-``database`` (the same code with ``PORTAL_SEARCH_MEMORY=0``) and, with ``--baseline PATH``, ``baseline``
+``uncached`` (the same, with ``PORTAL_SEARCH_CACHE=0``), ``database`` (``PORTAL_SEARCH_MEMORY=0``) and, with
+``--baseline PATH``, ``baseline``
 (another source tree, e.g. a worktree of the commit before, run with this interpreter).
 
     python -m bench.catalogue.run --backend sqlite --backend postgres --sizes 10000,100000
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -40,7 +42,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
 SCENARIOS = ("search_text", "search_fq", "show")
-VARIANTS = ("memory", "database", "baseline")
+VARIANTS = ("memory", "uncached", "database", "baseline")
 
 
 def database_url(backend: str, workdir: Path, pg_database: str) -> str:
@@ -120,7 +122,8 @@ class Server:
             "PORTAL_INSTANCE_PATH": str(workdir / "instance"),
             "PORTAL_SITE_URL": f"http://127.0.0.1:{port}",
             "PORTAL_SECRET_KEY": "bench-not-secret",
-            "PORTAL_SEARCH_MEMORY": "1" if variant == "memory" else "0",
+            "PORTAL_SEARCH_MEMORY": "1" if variant in ("memory", "uncached") else "0",
+            "PORTAL_SEARCH_CACHE": "0" if variant == "uncached" else os.environ.get("PORTAL_SEARCH_CACHE", "1000"),
         }
         source = REPO
         if variant == "baseline":
@@ -130,9 +133,11 @@ class Server:
         self.base = f"http://127.0.0.1:{port}"
         command = [str(gunicorn), "-w", str(opts["workers"]), "-k", "gthread", "--threads", str(opts["threads"]),
                    "-b", f"127.0.0.1:{port}", "--log-level", "warning"]  # fmt: skip
-        if variant == "memory":
+        if variant in ("memory", "uncached"):
             command += ["-c", str(HERE / "gunicorn_warm.py")]
-        self.log = open(workdir / f"gunicorn-{variant}.log", "ab")  # noqa: SIM115
+        self.log_path = workdir / f"gunicorn-{variant}.log"
+        self.log_start = self.log_path.stat().st_size if self.log_path.exists() else 0
+        self.log = open(self.log_path, "ab")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [*command, "portal.wsgi:app"], env=env, cwd=source, stdout=self.log, stderr=self.log
         )
@@ -155,6 +160,15 @@ class Server:
         self.proc.send_signal(signal.SIGTERM)
         self.proc.wait(timeout=30)
         self.log.close()
+        with self.log_path.open("rb") as fh:  # what each worker said of its answer cache as it stopped
+            fh.seek(self.log_start)
+            hits = misses = 0
+            for line in fh.read().decode(errors="replace").splitlines():
+                if match := re.search(r"search cache: (\d+) hits, (\d+) misses", line):
+                    hits, misses = hits + int(match[1]), misses + int(match[2])
+        if hits + misses:
+            share = 100 * hits / (hits + misses)
+            click.echo(f"search answer cache ({self.base}): {hits:,} hits, {misses:,} misses ({share:.0f}%)", err=True)
 
 
 def check_paths(base: str, paths_file: Path, n: int = 5) -> None:
