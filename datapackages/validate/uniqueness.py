@@ -42,14 +42,40 @@ class SeenKeys:
         """Record keys (in row order) and return {row number: earlier row number} for repeats."""
         if not len(keys):
             return {}
-        if (self._max is None or keys[0] > self._max) and bool(np.all(keys[1:] > keys[:-1])):
-            self._max = int(keys[-1])
-            self._add(keys, row_numbers)
-            return {}
-        order = np.argsort(keys, kind="stable")
-        sorted_keys, sorted_rows = keys[order], row_numbers[order]
-        found, first_rows = self._find(sorted_keys)
+        fresh = self._fresh(keys)
+        count = int(np.count_nonzero(fresh))
+        if count == len(keys) or count * 2 >= len(keys):
+            # Keys above every key seen so far (records of an increasing id) are new: store them as a run
+            # and look up only the others (rows after them, so their earlier rows are found in that run).
+            self._max = int(keys[fresh][-1])
+            self._add(keys[fresh], row_numbers[fresh])
+            if count == len(keys):
+                return {}
+            keys, row_numbers = keys[~fresh], row_numbers[~fresh]
+        return self._check_sorted(keys, row_numbers)
+
+    def _fresh(self, keys: np.ndarray) -> np.ndarray:
+        """Keys greater than every key before them, in this batch and before it."""
+        fresh = np.empty(len(keys), dtype=bool)
+        before = np.maximum.accumulate(keys[:-1])
+        if self._max is None:
+            fresh[0] = True
+        else:
+            fresh[0] = keys[0] > self._max
+            np.maximum(before, np.uint64(self._max), out=before)
+        np.greater(keys[1:], before, out=fresh[1:])
+        return fresh
+
+    def _check_sorted(self, keys: np.ndarray, row_numbers: np.ndarray) -> dict[int, int]:
+        # The unstable sort is several times faster; a stable one is needed only to order equal keys.
+        order = np.argsort(keys)
+        sorted_keys = keys[order]
         same = sorted_keys[1:] == sorted_keys[:-1]
+        if same.any():
+            order = np.argsort(keys, kind="stable")
+            sorted_keys = keys[order]
+        sorted_rows = row_numbers[order]
+        found, first_rows = self._find(sorted_keys)
         repeated = found.copy()
         repeated[1:] |= same
         repeated[:-1] |= same

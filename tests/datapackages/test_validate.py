@@ -209,3 +209,31 @@ def test_string_keys_separate_distinct_strings_and_ignore_slicing():
     sliced = pa.array(["pad", *words], pa.string()).slice(1)
     assert np.array_equal(string_keys(sliced), keys)
     assert python_key(words[7]) == int(keys[7])
+
+
+@pytest.mark.parametrize("shape", ["random", "increasing", "increasing-with-repeats", "outlier", "few-values"])
+def test_seen_keys_agree_with_a_dict_of_latest_rows(shape):
+    """Batches that take the sorted path, the increasing path and the mixed one (records stored first)."""
+    rng = np.random.default_rng(3)
+    n = 20_000
+    keys = {
+        "random": rng.integers(0, 2**62, n),
+        "increasing": np.arange(n) * 3,
+        "increasing-with-repeats": np.where(rng.random(n) < 0.01, rng.integers(0, n, n), np.arange(n)),
+        "outlier": np.where(np.arange(n) == 50, 10**12, np.arange(n)),
+        "few-values": rng.integers(0, 50, n),
+    }[shape].astype(np.uint64)
+    rows = np.arange(2, n + 2)
+    latest: dict[int, int] = {}
+    expected: dict[int, int] = {}
+    for key, row in zip(keys.tolist(), rows.tolist(), strict=True):
+        if key in latest:
+            expected[row] = latest[key]
+        latest[key] = row
+    seen, found, start = SeenKeys(), {}, 0
+    for size in rng.integers(1, 3000, n):
+        found.update(seen.check(keys[start : start + size], rows[start : start + size]))
+        start += size
+        if start >= n:
+            break
+    assert found == expected
