@@ -130,11 +130,11 @@ class TableValidator:
         self.rows = 0
         self.partial = False
         self.plans = make_plans(table)
-        self.unique = {p.number: SeenKeys() for p in self.plans if p.spec.unique}
+        self.unique = {p.number: SeenKeys(hashed=p.spec.type == "string") for p in self.plans if p.spec.unique}
         self.pk_numbers = [table.names.index(n) + 1 for n in table.primary_key]
         # A one-field primary key that is also unique has exactly the unique check's duplicates.
         self.pk_shares_unique = len(self.pk_numbers) == 1 and self.pk_numbers[0] in self.unique
-        self.pk_seen = SeenKeys() if self.pk_numbers and not self.pk_shares_unique else None
+        self.pk_seen = SeenKeys(hashed=True) if self.pk_numbers and not self.pk_shares_unique else None
 
     # Keys
 

@@ -211,11 +211,13 @@ def test_string_keys_separate_distinct_strings_and_ignore_slicing():
     assert python_key(words[7]) == int(keys[7])
 
 
+@pytest.mark.parametrize("hashed", [False, True])
 @pytest.mark.parametrize("shape", ["random", "increasing", "increasing-with-repeats", "outlier", "few-values"])
-def test_seen_keys_agree_with_a_dict_of_latest_rows(shape):
-    """Batches that take the sorted path, the increasing path and the mixed one (records stored first)."""
+def test_seen_keys_agree_with_a_dict_of_latest_rows(shape, hashed):
+    """Batches that take the sorted path (with and without the bucket filter), the increasing path and the
+    mixed one (records stored first)."""
     rng = np.random.default_rng(3)
-    n = 20_000
+    n = 60_000
     keys = {
         "random": rng.integers(0, 2**62, n),
         "increasing": np.arange(n) * 3,
@@ -230,8 +232,8 @@ def test_seen_keys_agree_with_a_dict_of_latest_rows(shape):
         if key in latest:
             expected[row] = latest[key]
         latest[key] = row
-    seen, found, start = SeenKeys(), {}, 0
-    for size in rng.integers(1, 3000, n):
+    seen, found, start = SeenKeys(hashed=hashed), {}, 0
+    for size in rng.integers(1, 12_000, n):
         found.update(seen.check(keys[start : start + size], rows[start : start + size]))
         start += size
         if start >= n:
