@@ -239,3 +239,18 @@ def test_seen_keys_agree_with_a_dict_of_latest_rows(shape, hashed):
         if start >= n:
             break
     assert found == expected
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [["ab", "abc", "abcd", "abcde", "", "a"], ["ab", "é", "éé", "ééé", "Ŵŵŵŵ", "abcde", "£5", "ab£5x"]],
+    ids=["ascii", "utf8"],
+)
+def test_string_lengths_are_python_lengths(cells):
+    """Byte lengths stand for lengths only when every cell is ASCII; either way the proof is frictionless's."""
+    descriptor = {"fields": [{"name": "f", "type": "string", "constraints": {"minLength": 2, "maxLength": 4}}]}
+    field = Schema.from_descriptor(descriptor).fields[0]
+    spec = light_schema(descriptor).fields[0]
+    raw = pa.array(cells, pa.string())
+    checked = CHECKERS["string"](spec, raw, np.array([c == "" for c in cells]))
+    assert checked.ok.tolist() == [c != "" and not field.read_cell(c)[1] for c in cells]
