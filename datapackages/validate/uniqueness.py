@@ -133,9 +133,28 @@ class SeenKeys:
         self._runs.append((keys, rows))
         while len(self._runs) > 1 and len(self._runs[-1][0]) * 2 >= len(self._runs[-2][0]):
             (k2, r2), (k1, r1) = self._runs.pop(), self._runs.pop()
-            if k1[-1] < k2[0]:
-                self._runs.append((np.concatenate([k1, k2]), np.concatenate([r1, r2])))
-                continue
-            merged = np.concatenate([k1, k2])
-            order = np.argsort(merged, kind="stable")  # timsort: a linear merge of the two runs
-            self._runs.append((merged[order], np.concatenate([r1, r2])[order]))
+            self._runs.append(_merge(k1, r1, k2, r2))
+
+
+def _merge(k1: np.ndarray, r1: np.ndarray, k2: np.ndarray, r2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Merge two sorted runs of distinct keys (no key is in both). Only where their ranges overlap are keys
+    interleaved: with increasing keys and a few strays (a mistyped id far above the rest) a few keys are
+    inserted into one side, and everything else is copied; otherwise the overlap is merged by timsort."""
+    low = int(np.searchsorted(k1, k2[0]))
+    high = int(np.searchsorted(k2, k1[-1], side="right"))
+    (ka, ra), (kb, rb) = (k1[low:], r1[low:]), (k2[:high], r2[:high])
+    if len(ka) > len(kb):
+        (ka, ra), (kb, rb) = (kb, rb), (ka, ra)
+    if not len(ka):
+        middle_keys, middle_rows = kb, rb
+    elif len(ka) <= 16:
+        at = np.searchsorted(kb, ka).tolist()
+        cuts = list(zip([0, *at], [*at, len(kb)], strict=True))
+        middle_keys = np.concatenate([p for i, (a, b) in enumerate(cuts) for p in (kb[a:b], ka[i : i + 1])])
+        middle_rows = np.concatenate([p for i, (a, b) in enumerate(cuts) for p in (rb[a:b], ra[i : i + 1])])
+    else:
+        middle_keys = np.concatenate([ka, kb])
+        order = np.argsort(middle_keys, kind="stable")  # timsort: a linear merge of the two runs
+        middle_keys, middle_rows = middle_keys[order], np.concatenate([ra, rb])[order]
+    keys = np.concatenate([k1[:low], middle_keys, k2[high:]])
+    return keys, np.concatenate([r1[:low], middle_rows, r2[high:]])

@@ -254,3 +254,29 @@ def test_string_lengths_are_python_lengths(cells):
     raw = pa.array(cells, pa.string())
     checked = CHECKERS["string"](spec, raw, np.array([c == "" for c in cells]))
     assert checked.ok.tolist() == [c != "" and not field.read_cell(c)[1] for c in cells]
+
+
+@pytest.mark.parametrize("overlap", ["none", "one-stray", "few", "many", "inside"])
+def test_merging_runs_keeps_keys_sorted_with_their_rows(overlap):
+    from datapackages.validate.uniqueness import _merge
+
+    rng = np.random.default_rng(5)
+    keys = rng.permutation(np.arange(0, 200_000, 3, dtype=np.uint64))
+    first, second = np.sort(keys[:30_000]), np.sort(keys[30_000:])
+    if overlap == "none":
+        first, second = np.sort(keys)[:30_000], np.sort(keys)[30_000:]
+    elif overlap == "one-stray":
+        first, second = np.sort(keys)[:30_000], np.sort(keys)[30_000:]
+        first = np.append(first[:-1], second[-1] + 7)  # a stray far above the rest
+    elif overlap == "few":
+        ordered = np.sort(keys)
+        first, second = np.sort(np.concatenate([ordered[:30_000], ordered[-5:]])), ordered[30_000:-5]
+    elif overlap == "inside":
+        ordered = np.sort(keys)
+        first, second = np.sort(np.concatenate([ordered[:100], ordered[-100:]])), ordered[100:-100]
+    rows = {k: i for i, k in enumerate(rng.permutation([*first.tolist(), *second.tolist()]).tolist())}
+    first_rows = np.array([rows[int(k)] for k in first])
+    second_rows = np.array([rows[int(k)] for k in second])
+    merged, merged_rows = _merge(first, first_rows, second, second_rows)
+    assert merged.tolist() == sorted([*first.tolist(), *second.tolist()])
+    assert merged_rows.tolist() == [rows[int(k)] for k in merged.tolist()]
