@@ -25,10 +25,10 @@ __all__ = ["CHECKERS", "Checked", "check_other", "prove_one", "python_key", "str
 NUMBER_RE = r"^-?([0-9]{1,15}(\.[0-9]{0,15})?|\.[0-9]{1,15})$"
 YEAR_RE = r"^[0-9]{4}$"
 BOUND_TESTS = {
-    "minimum": "greater_equal",
-    "maximum": "less_equal",
-    "exclusiveMinimum": "greater",
-    "exclusiveMaximum": "less",
+    "minimum": np.greater_equal,
+    "maximum": np.less_equal,
+    "exclusiveMinimum": np.greater,
+    "exclusiveMaximum": np.less,
 }
 
 
@@ -52,11 +52,12 @@ def _nothing(raw: pa.Array) -> Checked:
     return Checked(np.zeros(len(raw), dtype=bool))
 
 
-def _bounds(spec: FieldSpec, values: pa.Array, ok: np.ndarray, to_scalar: Callable) -> np.ndarray:
-    """Apply minimum/maximum/exclusive bounds exactly on comparable typed values."""
+def _bounds(spec: FieldSpec, values: np.ndarray, ok: np.ndarray, kind: type) -> np.ndarray:
+    """Apply minimum/maximum/exclusive bounds exactly on the typed values (int64 or float64, no nulls).
+    numpy compares an int64 array with any Python int exactly, even one outside int64's range."""
     for name, compare in BOUND_TESTS.items():
         if name in spec.constraints:
-            ok &= arrow.compare(compare, values, to_scalar(spec.typed[name]))
+            ok &= compare(values, kind(spec.typed[name]))
     return ok
 
 
@@ -172,7 +173,7 @@ def check_integer(spec: FieldSpec, raw: pa.Array, missing: np.ndarray) -> Checke
     if not spec.plain_integer or not _typed_present(spec, (*BOUND_TESTS, "enum")):
         return _nothing(raw)
     ok, values = _cast_proven(raw, missing, pa.int64(), INTEGER_BYTES, _plain_integers)
-    ok = _bounds(spec, values, ok, lambda v: arrow.scalar(int(v)))
+    ok = _bounds(spec, arrow.to_numpy(values), ok, int)
     if "enum" in spec.constraints:
         allowed = [int(v) for v in spec.typed["enum"] if v is not None]
         ok &= arrow.is_in(values, arrow.numbers(np.array(allowed, dtype=np.int64)))
@@ -191,7 +192,7 @@ def check_number(spec: FieldSpec, raw: pa.Array, missing: np.ndarray) -> Checked
             # A float equal (or nearly) to the bound may differ as a Decimal: leave it to frictionless.
             bound = float(spec.typed[name])
             ok &= np.abs(floats - bound) > 1e-9 * max(1.0, abs(bound))
-    ok = _bounds(spec, values, ok, lambda v: arrow.scalar(float(v)))
+    ok = _bounds(spec, floats, ok, float)
     return Checked(ok, lambda: (floats + 0.0).view(np.uint64))
 
 
@@ -209,7 +210,7 @@ def check_year(spec: FieldSpec, raw: pa.Array, missing: np.ndarray) -> Checked:
         return _nothing(raw)
     ok = arrow.matches_regex(raw, YEAR_RE) & ~missing
     values = arrow.cast(_fill(raw, ok, "0"), pa.int64())
-    ok = _bounds(spec, values, ok, lambda v: arrow.scalar(int(v)))
+    ok = _bounds(spec, arrow.to_numpy(values), ok, int)
     return Checked(ok, lambda: arrow.to_numpy(values).view(np.uint64))
 
 

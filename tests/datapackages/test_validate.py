@@ -280,3 +280,19 @@ def test_merging_runs_keeps_keys_sorted_with_their_rows(overlap):
     merged, merged_rows = _merge(first, first_rows, second, second_rows)
     assert merged.tolist() == sorted([*first.tolist(), *second.tolist()])
     assert merged_rows.tolist() == [rows[int(k)] for k in merged.tolist()]
+
+
+def test_bounds_beyond_int64_are_compared_exactly(tmp_path):
+    """Bounds are compared by numpy, which compares int64 cells with any Python int (Arrow scalars overflowed)."""
+    schema = {
+        "fields": [
+            {"name": "big", "type": "integer", "constraints": {"maximum": 10**20, "minimum": -(10**20)}},
+            {"name": "small", "type": "integer", "constraints": {"maximum": 2**63}},
+            {"name": "x", "type": "number", "constraints": {"minimum": -1000, "maximum": 0.5}},
+        ]
+    }
+    rows = ["5,1,0.5", "-9223372036854775808,9223372036854775807,0.49", "123456789012345678,0,-1000.0001", ",,0.51"]
+    path = _write(tmp_path, "big,small,x\n" + "\n".join(rows) + "\n")
+    ours = validate_file(path, schema)
+    assert facts(ours) == facts(frictionless_report(path, schema))
+    assert error_keys(ours) == [("constraint-error", 4, 3), ("constraint-error", 5, 3)]
