@@ -45,7 +45,7 @@ class Findings:
     cell_errors: np.ndarray
     blank: np.ndarray
     keyed: dict[int, tuple[np.ndarray, np.ndarray]]
-    proven: list[np.ndarray] = field(default_factory=list)  # per column, packed bits: cells proven valid
+    proven: list[np.ndarray] = field(default_factory=list)  # per column: cells proven valid
 
 
 @dataclass
@@ -115,7 +115,7 @@ def check_unit(plans: list[FieldPlan], parsed: Parsed) -> Findings:
         missing, failed, keys, ok = _check_column(plan, parsed.columns[plan.number - 1])
         blank &= missing
         errors.append(failed)
-        proven.append(np.packbits(ok))
+        proven.append(ok)
         if keys is not None:
             keyed[plan.number] = keys
     failed = np.concatenate(errors)
@@ -218,7 +218,7 @@ class TableValidator:
         row_cells = dict(zip(regular, zip(*columns, strict=True), strict=True)) if columns else {}
         # Which fields the checkers proved valid in each of those rows: frictionless's reader has nothing
         # to say about them, so the row's replay skips reading them.
-        bits = [np.unpackbits(p, count=len(numbers))[at] if len(p) else p for p in proven] if regular else []
+        bits = [ok[at] for ok in proven] if regular else []
         row_proven = dict(zip(regular, zip(*bits, strict=True), strict=True)) if bits else {}
         for number in ordered:
             if number in found.ragged:
