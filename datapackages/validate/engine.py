@@ -214,7 +214,7 @@ class TableValidator:
         regular = [n for n in ordered if n not in found.ragged]
         # The cells of every error row at once: one take per column instead of a scalar per cell.
         at = np.searchsorted(numbers, np.array(regular, dtype=np.int64))
-        columns = [arrow.take(column, at).to_pylist() for column in parsed.columns] if regular else []
+        columns = [arrow.take(column, at).to_pylist() for column in parsed.text_columns()] if regular else []
         row_cells = dict(zip(regular, zip(*columns, strict=True), strict=True)) if columns else {}
         # Which fields the checkers proved valid in each of those rows: frictionless's reader has nothing
         # to say about them, so the row's replay skips reading them.

@@ -65,6 +65,8 @@ def python_key(value: object) -> int:
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int):
+        if not -(2**63) <= value < 2**63:  # beyond int64 (only frictionless reads these): hashed as text
+            return int(string_keys(strings([f"{value:d}"]))[0])
         return int(np.array([value], dtype=np.int64).view(np.uint64)[0])
     if isinstance(value, date) and not isinstance(value, datetime):
         return int(np.array([(value - EPOCH).days], dtype=np.int64).view(np.uint64)[0])

@@ -361,3 +361,79 @@ def test_file_with_errors_needs_no_frictionless(tmp_path):
     theirs = json.loads(json.dumps(frictionless_report(path, schema), default=str))
     assert facts(ours) == facts(theirs)
     assert len(ours["tasks"][0]["errors"]) > 12
+
+
+# Numeric columns read as numbers (typed)
+
+TYPED_SCHEMA = {
+    "fields": [
+        {"name": "id", "type": "integer", "constraints": {"required": True, "unique": True}},
+        {"name": "n", "type": "number", "constraints": {"minimum": -1000, "maximum": 61}},
+        {"name": "k", "type": "integer", "constraints": {"minimum": 0, "maximum": 100}},
+        {"name": "u", "type": "number", "constraints": {"unique": True}},
+        {"name": "s", "type": "string"},
+    ],
+    "primaryKey": ["id"],
+}
+TYPED_CELLS = [
+    *("inf", "nan", "-inf", "Infinity", "NaN", " 5", "5 ", "\t5", "+5", ".5", "5.", "-.5", "1e3", "1E-2"),
+    *("1e999", "1e-999", "-0", "0x10", "0X1F", "1_0", "٣", "", " ", "61", "61.0000000001", "60.99999999999"),
+    *("-1000", "-1000.5", "-999.9999999999", "abc", "007", "9223372036854775808", "1.0"),
+]
+
+
+def _typed_rows(count: int) -> list[list[str]]:
+    return [
+        [str(i), f"{(i * 7) % 60}.{i % 10}", str(i % 90), f"{i}.25", f"v{i}" if i % 3 else "w"] for i in range(count)
+    ]
+
+
+def _count_typed(monkeypatch) -> dict[str, int]:
+    from datapackages.validate import pipeline
+
+    counts = {"numbers": 0, "text": 0}
+    parse_typed = pipeline.parse_typed
+
+    def counted(*args):
+        done = parse_typed(*args)
+        counts["numbers" if done else "text"] += 1
+        return done
+
+    monkeypatch.setattr(pipeline, "parse_typed", counted)
+    return counts
+
+
+def test_clean_numeric_pieces_are_read_as_numbers(tmp_path, monkeypatch):
+    counts = _count_typed(monkeypatch)
+    path = tmp_path / "typed.csv"
+    path.write_text(_text([[f["name"] for f in TYPED_SCHEMA["fields"]], *_typed_rows(400)]))
+    ours = validate_file(path, TYPED_SCHEMA, block_size=1000)
+    assert facts(ours) == facts(frictionless_report(path, TYPED_SCHEMA)) and ours["valid"]
+    assert counts["numbers"] > 5 and counts["text"] == 0
+
+
+@pytest.mark.parametrize("column", [1, 2, 3, 0])
+@pytest.mark.parametrize("cell", TYPED_CELLS)
+def test_numeric_cells_read_as_numbers_or_text_are_frictionless_decisions(tmp_path, cell, column):
+    """One unusual cell in a file otherwise read as numbers: pyarrow's reading may prove it only if Python
+    reads it to the same valid value; otherwise the piece is read as text and frictionless decides."""
+    rows = _typed_rows(120)
+    rows[70][column] = cell
+    path = tmp_path / "typed.csv"
+    path.write_text(_text([[f["name"] for f in TYPED_SCHEMA["fields"]], *rows]))
+    ours = validate_file(path, TYPED_SCHEMA, block_size=700)
+    assert facts(ours) == facts(frictionless_report(path, TYPED_SCHEMA))
+
+
+def test_repeated_keys_in_pieces_read_as_numbers_are_reported_with_their_text(tmp_path, monkeypatch):
+    """Repeated keys are found after the pieces were read as numbers: the rows' text is read again."""
+    counts = _count_typed(monkeypatch)
+    rows = _typed_rows(300)
+    for i in (40, 150, 299):
+        rows[i][0] = rows[i - 25][0]  # unique and primary-key errors
+        rows[i][3] = " " + rows[i - 25][3] + "0"  # the same number written differently: a unique error too
+    path = tmp_path / "typed.csv"
+    path.write_text(_text([[f["name"] for f in TYPED_SCHEMA["fields"]], *rows]))
+    ours = validate_file(path, TYPED_SCHEMA, block_size=900)
+    assert facts(ours) == facts(frictionless_report(path, TYPED_SCHEMA))
+    assert len(ours["tasks"][0]["errors"]) == 9 and counts["text"] == 0
