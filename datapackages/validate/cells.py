@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from .light_cells import light_cell_reader
 from .spec import FieldSpec
 
 CACHE_LIMIT = 200_000
@@ -132,6 +131,8 @@ class CellReader:
         if self._read is None:
             with self._lock:
                 if self._read is None:
+                    from .light_cells import light_cell_reader  # only files with a cell to read need it
+
                     light = light_cell_reader(self.spec)
                     self._read = light or self.spec.frictionless_field().create_cell_reader()
         result = self._read(source)

@@ -21,7 +21,6 @@ from .cells import CellReader
 from .columns import CHECKERS, check_other
 from .keys import python_key, string_keys
 from .reader import Parsed
-from .rows import RowKeys, row_errors
 from .spec import FieldSpec, TableSpec
 from .uniqueness import SeenKeys, combine_keys
 
@@ -193,6 +192,8 @@ class TableValidator:
         return self._emit(parsed, numbers, found, findings.proven)
 
     def _row_errors(self, number: int, cells: list[str], found: RunResult, proven: set[int]) -> list:
+        from .rows import RowKeys, row_errors  # only files with errors need it
+
         keys = RowKeys({n: d[number] for n, d in found.duplicates.items() if number in d})
         if number in found.pk_errors:
             keys.pk_error, keys.pk_previous = True, found.pk_errors[number]
