@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -157,7 +158,20 @@ def validate(file: str, schema_name: str, as_json: bool, limit_errors: int) -> N
             console.print(_error_table(file, report))
             for warning in report["tasks"][0]["warnings"]:
                 console.print(f"[yellow]warning[/yellow]: {warning}")
-    sys.exit(0 if report["valid"] else 1)
+    _exit(0 if report["valid"] else 1)
+
+
+def _exit(code: int) -> NoReturn:
+    """Exit with ``code``. As the ``datapackages`` program itself (not a caller running the command in its own
+    process, such as a test), skip the interpreter's teardown once the output is flushed: freeing every
+    module and array one by one costs about 0.03 s of CPU, 5% of validating a 70 MB file, and the
+    operating system reclaims the memory anyway. Nothing is left to do: no files, no pending work."""
+    root = click.get_current_context().find_root()
+    if root.info_name == "datapackages" and Path(sys.argv[0]).name == "datapackages":
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 def _parse_resource(spec: str) -> ResourceSpec:

@@ -1,8 +1,9 @@
 """Fast validation of CSV files against Table Schemas, reporting exactly as frictionless-py does.
 
 For an ordinary CSV file and schema, ``validate_file`` reproduces frictionless's opening of the file itself
-(``detect``, ``spec``) and streams the body through pyarrow on two threads (``pipeline``), importing
-frictionless only when a cell has to be read by it. Files outside that ground are opened by frictionless,
+(``detect``, ``spec``) and streams the body through pyarrow on two threads (``pipeline``); cells the
+vectorised checks cannot prove are read by copies of frictionless's cell readers (``light_cells``), or by
+frictionless's own for the types those do not cover. Files outside that ground are opened by frictionless,
 or validated by it entirely (``run``), so the answer is always frictionless's answer.
 
 This module imports nothing heavy, so that the command line can start hashing the file (``digest``) before

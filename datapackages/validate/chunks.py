@@ -80,15 +80,25 @@ def pieces(path: Path, start: int, quote: bytes, size: int = CHUNK_SIZE) -> Iter
             yield buffer
 
 
-def parse_piece(data: bytearray, n_columns: int, dialect: CsvDialect) -> Parsed:
-    """Parse one piece of whole, unquoted lines on the calling thread (UTF-8 checks only if not ASCII)."""
+def parse_piece(data: bytearray, n_columns: int, dialect: CsvDialect, types: list[pa.DataType] | None = None) -> Parsed:
+    """Parse one piece of whole, unquoted lines on the calling thread (UTF-8 checks only if not ASCII).
+
+    With ``types``, the columns given a numeric type are read as numbers (pyarrow raises ArrowInvalid on a
+    cell it cannot read); the piece's bytes are kept so that its text can be read again if needed."""
     collector = RaggedRowCollector(dialect)
     read, parse, convert = csv_options(
-        n_columns, dialect, collector, newlines_in_values=False, check_utf8=not data.isascii(), block_size=len(data) + 1
+        n_columns,
+        dialect,
+        collector,
+        newlines_in_values=False,
+        check_utf8=not data.isascii(),
+        types=types,
+        block_size=len(data) + 1,
     )
     table = pv.read_csv(pa.py_buffer(data), read_options=read, parse_options=parse, convert_options=convert)
     columns = [c.chunk(0) if c.num_chunks == 1 else c.combine_chunks() for c in table.columns]
     numbers = {n for n, _ in collector.pending}
     local = _regular_numbers(1, table.num_rows, numbers)
     ragged = [(n, collector.parse(text)) for n, text in collector.pending]
-    return Parsed(columns, local, table.num_rows + len(ragged), ragged)
+    retext = (lambda: parse_piece(data, n_columns, dialect).columns) if types else None
+    return Parsed(columns, local, table.num_rows + len(ragged), ragged, retext)

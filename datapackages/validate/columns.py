@@ -25,10 +25,10 @@ __all__ = ["CHECKERS", "Checked", "check_other", "prove_one", "python_key", "str
 NUMBER_RE = r"^-?([0-9]{1,15}(\.[0-9]{0,15})?|\.[0-9]{1,15})$"
 YEAR_RE = r"^[0-9]{4}$"
 BOUND_TESTS = {
-    "minimum": "greater_equal",
-    "maximum": "less_equal",
-    "exclusiveMinimum": "greater",
-    "exclusiveMaximum": "less",
+    "minimum": np.greater_equal,
+    "maximum": np.less_equal,
+    "exclusiveMinimum": np.greater,
+    "exclusiveMaximum": np.less,
 }
 
 
@@ -52,11 +52,12 @@ def _nothing(raw: pa.Array) -> Checked:
     return Checked(np.zeros(len(raw), dtype=bool))
 
 
-def _bounds(spec: FieldSpec, values: pa.Array, ok: np.ndarray, to_scalar: Callable) -> np.ndarray:
-    """Apply minimum/maximum/exclusive bounds exactly on comparable typed values."""
+def _bounds(spec: FieldSpec, values: np.ndarray, ok: np.ndarray, kind: type) -> np.ndarray:
+    """Apply minimum/maximum/exclusive bounds exactly on the typed values (int64 or float64, no nulls).
+    numpy compares an int64 array with any Python int exactly, even one outside int64's range."""
     for name, compare in BOUND_TESTS.items():
         if name in spec.constraints:
-            ok &= arrow.compare(compare, values, to_scalar(spec.typed[name]))
+            ok &= compare(values, kind(spec.typed[name]))
     return ok
 
 
@@ -70,16 +71,26 @@ def check_string(spec: FieldSpec, raw: pa.Array, missing: np.ndarray) -> Checked
     ok = ~missing
     c = spec.constraints
     if "minLength" in c or "maxLength" in c:
-        length = arrow.utf8_length(raw)
+        length = _lengths(raw)
         if "minLength" in c:
-            ok &= arrow.compare("greater_equal", length, arrow.scalar(c["minLength"]))
+            ok &= length >= c["minLength"]
         if "maxLength" in c:
-            ok &= arrow.compare("less_equal", length, arrow.scalar(c["maxLength"]))
+            ok &= length <= c["maxLength"]
     if "pattern" in c:
         ok &= pattern_ok(raw, c["pattern"])
     if "enum" in c:
         ok &= arrow.is_in(raw, arrow.strings([str(v) for v in c["enum"]]))
     return Checked(ok)
+
+
+def _lengths(raw: pa.Array) -> np.ndarray:
+    """Python's len() of every cell: the byte lengths when the cells are ASCII (the usual case, read
+    straight from the offsets), else code points counted by Arrow."""
+    bounds = arrow.offsets(raw)
+    data = arrow.data_bytes(raw)[bounds[0] : bounds[-1]]
+    if raw.null_count == 0 and (not len(data) or data.max() < 128):
+        return np.diff(bounds)
+    return arrow.to_numpy(arrow.utf8_length(arrow.call("coalesce", raw, arrow.string_scalar(""))))
 
 
 def pattern_ok(raw: pa.Array, pattern: str) -> np.ndarray:
@@ -162,7 +173,7 @@ def check_integer(spec: FieldSpec, raw: pa.Array, missing: np.ndarray) -> Checke
     if not spec.plain_integer or not _typed_present(spec, (*BOUND_TESTS, "enum")):
         return _nothing(raw)
     ok, values = _cast_proven(raw, missing, pa.int64(), INTEGER_BYTES, _plain_integers)
-    ok = _bounds(spec, values, ok, lambda v: arrow.scalar(int(v)))
+    ok = _bounds(spec, arrow.to_numpy(values), ok, int)
     if "enum" in spec.constraints:
         allowed = [int(v) for v in spec.typed["enum"] if v is not None]
         ok &= arrow.is_in(values, arrow.numbers(np.array(allowed, dtype=np.int64)))
@@ -181,7 +192,7 @@ def check_number(spec: FieldSpec, raw: pa.Array, missing: np.ndarray) -> Checked
             # A float equal (or nearly) to the bound may differ as a Decimal: leave it to frictionless.
             bound = float(spec.typed[name])
             ok &= np.abs(floats - bound) > 1e-9 * max(1.0, abs(bound))
-    ok = _bounds(spec, values, ok, lambda v: arrow.scalar(float(v)))
+    ok = _bounds(spec, floats, ok, float)
     return Checked(ok, lambda: (floats + 0.0).view(np.uint64))
 
 
@@ -199,7 +210,7 @@ def check_year(spec: FieldSpec, raw: pa.Array, missing: np.ndarray) -> Checked:
         return _nothing(raw)
     ok = arrow.matches_regex(raw, YEAR_RE) & ~missing
     values = arrow.cast(_fill(raw, ok, "0"), pa.int64())
-    ok = _bounds(spec, values, ok, lambda v: arrow.scalar(int(v)))
+    ok = _bounds(spec, arrow.to_numpy(values), ok, int)
     return Checked(ok, lambda: arrow.to_numpy(values).view(np.uint64))
 
 

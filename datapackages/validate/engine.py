@@ -21,7 +21,6 @@ from .cells import CellReader
 from .columns import CHECKERS, check_other
 from .keys import python_key, string_keys
 from .reader import Parsed
-from .rows import RowKeys, row_errors
 from .spec import FieldSpec, TableSpec
 from .uniqueness import SeenKeys, combine_keys
 
@@ -45,6 +44,7 @@ class Findings:
     cell_errors: np.ndarray
     blank: np.ndarray
     keyed: dict[int, tuple[np.ndarray, np.ndarray]]
+    proven: list[np.ndarray] = field(default_factory=list)  # per column: cells proven valid
 
 
 @dataclass
@@ -77,8 +77,8 @@ def is_missing(raw: pa.Array, missing_values: list[str]) -> np.ndarray:
     return found
 
 
-def _check_column(plan: FieldPlan, raw: pa.Array) -> tuple[np.ndarray, np.ndarray, tuple | None]:
-    """(missing mask, positions with a cell error, keys and nulls if keyed)."""
+def _check_column(plan: FieldPlan, raw: pa.Array) -> tuple[np.ndarray, np.ndarray, tuple | None, np.ndarray]:
+    """(missing mask, positions with a cell error, keys and nulls if keyed, cells proven valid)."""
     missing = is_missing(raw, plan.missing_values)
     checked = CHECKERS.get(plan.spec.type, check_other)(plan.spec, raw, missing)
     todo = np.flatnonzero(~checked.ok & (~missing | plan.required))
@@ -95,7 +95,7 @@ def _check_column(plan: FieldPlan, raw: pa.Array) -> tuple[np.ndarray, np.ndarra
                 patch[i] = target
     errors = np.array(failed, dtype=np.int64)
     if not plan.keyed:
-        return missing, errors, None
+        return missing, errors, None, checked.ok
     keys = checked.keys
     if keys is None:
         keys = string_keys(raw) if plan.spec.type == "string" else np.zeros(len(raw), np.uint64)
@@ -103,21 +103,22 @@ def _check_column(plan: FieldPlan, raw: pa.Array) -> tuple[np.ndarray, np.ndarra
         keys = keys.copy()
         for i, target in patch.items():
             keys[i] = python_key(target)
-    return missing, errors, (keys, missing | type_failed)
+    return missing, errors, (keys, missing | type_failed), checked.ok
 
 
 def check_unit(plans: list[FieldPlan], parsed: Parsed) -> Findings:
     """Column checks of one run; safe to call from several threads at once."""
     blank = np.ones(len(parsed.local), dtype=bool)
-    errors, keyed = [], {}
+    errors, keyed, proven = [], {}, []
     for plan in plans:
-        missing, failed, keys = _check_column(plan, parsed.columns[plan.number - 1])
+        missing, failed, keys, ok = _check_column(plan, parsed.columns[plan.number - 1])
         blank &= missing
         errors.append(failed)
+        proven.append(ok)
         if keys is not None:
             keyed[plan.number] = keys
     failed = np.concatenate(errors)
-    return Findings(np.unique(failed) if len(failed) else failed, np.flatnonzero(blank), keyed)
+    return Findings(np.unique(failed) if len(failed) else failed, np.flatnonzero(blank), keyed, proven)
 
 
 class TableValidator:
@@ -130,11 +131,11 @@ class TableValidator:
         self.rows = 0
         self.partial = False
         self.plans = make_plans(table)
-        self.unique = {p.number: SeenKeys() for p in self.plans if p.spec.unique}
+        self.unique = {p.number: SeenKeys(hashed=p.spec.type == "string") for p in self.plans if p.spec.unique}
         self.pk_numbers = [table.names.index(n) + 1 for n in table.primary_key]
         # A one-field primary key that is also unique has exactly the unique check's duplicates.
         self.pk_shares_unique = len(self.pk_numbers) == 1 and self.pk_numbers[0] in self.unique
-        self.pk_seen = SeenKeys() if self.pk_numbers and not self.pk_shares_unique else None
+        self.pk_seen = SeenKeys(hashed=True) if self.pk_numbers and not self.pk_shares_unique else None
 
     # Keys
 
@@ -188,33 +189,45 @@ class TableValidator:
             ragged={n + base: cells for n, cells in parsed.ragged},
         )
         self._check_keys(numbers, findings.keyed, found)
-        return self._emit(parsed, numbers, found)
+        return self._emit(parsed, numbers, found, findings.proven)
 
-    def _row_errors(self, number: int, cells: list[str], found: RunResult) -> list:
+    def _row_errors(self, number: int, cells: list[str], found: RunResult, proven: set[int]) -> list:
+        from .rows import RowKeys, row_errors  # only files with errors need it
+
         keys = RowKeys({n: d[number] for n, d in found.duplicates.items() if number in d})
         if number in found.pk_errors:
             keys.pk_error, keys.pk_previous = True, found.pk_errors[number]
-        return row_errors(number, cells, self.plans, list(self.unique), self.pk_numbers, keys)
+        return row_errors(number, cells, self.plans, list(self.unique), self.pk_numbers, keys, proven)
 
     @staticmethod
     def _value(plan: FieldPlan, cells: list[str]) -> Any:
         source = cells[plan.number - 1] if len(cells) >= plan.number else None
         return plan.reader(source)[0]
 
-    def _emit(self, parsed: Parsed, numbers: np.ndarray, found: RunResult) -> bool:
+    def _emit(self, parsed: Parsed, numbers: np.ndarray, found: RunResult, proven: list[np.ndarray]) -> bool:
         error_rows = (found.cell_errors | found.blank | set(found.ragged) | set(found.pk_errors)).union(
             *found.duplicates.values()
         )
         all_rows = len(numbers) + len(found.ragged)
         if all_rows and self.limit and len(self.errors) >= self.limit:
             return self._stop(min([*numbers[:1].tolist(), *found.ragged]))
-        for number in sorted(error_rows):
+        ordered = sorted(error_rows)
+        regular = [n for n in ordered if n not in found.ragged]
+        # The cells of every error row at once: one take per column instead of a scalar per cell.
+        at = np.searchsorted(numbers, np.array(regular, dtype=np.int64))
+        columns = [arrow.take(column, at).to_pylist() for column in parsed.text_columns()] if regular else []
+        row_cells = dict(zip(regular, zip(*columns, strict=True), strict=True)) if columns else {}
+        # Which fields the checkers proved valid in each of those rows: frictionless's reader has nothing
+        # to say about them, so the row's replay skips reading them.
+        bits = [ok[at] for ok in proven] if regular else []
+        row_proven = dict(zip(regular, zip(*bits, strict=True), strict=True)) if bits else {}
+        for number in ordered:
             if number in found.ragged:
-                cells = found.ragged[number]
+                cells, sure = found.ragged[number], set()
             else:
-                i = int(np.searchsorted(numbers, number))
-                cells = [str(column[i].as_py()) for column in parsed.columns]
-            self.errors.extend(self._row_errors(number, cells, found))
+                cells = list(row_cells[number])
+                sure = {i + 1 for i, b in enumerate(row_proven.get(number, ())) if b}
+            self.errors.extend(self._row_errors(number, cells, found, sure))
             if self.limit and len(self.errors) >= self.limit:
                 return self._stop(number)
         self.rows += all_rows

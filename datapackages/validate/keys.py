@@ -50,9 +50,11 @@ def string_keys(raw: pa.Array) -> np.ndarray:
         h = _mix(SEED ^ (lengths.astype(np.uint64) * MULTIPLY))
     n_words = (lengths + 7) // 8
     for k in range(int(n_words.max()) if len(n_words) else 0):
-        active = np.flatnonzero(n_words > k) if k else np.flatnonzero(lengths > 0)
-        if not len(active):
-            break
+        if int(n_words.min()) > k:  # every cell has a k-th word: no selection needed
+            h ^= words[starts + 8 * k] & LOW_BYTES[np.minimum(lengths - 8 * k, 8)]
+            h = _mix(h)
+            continue
+        active = np.flatnonzero(n_words > k)
         word = words[starts[active] + 8 * k] & LOW_BYTES[np.minimum(lengths[active] - 8 * k, 8)]
         h[active] = _mix(h[active] ^ word)
     return h
@@ -63,6 +65,8 @@ def python_key(value: object) -> int:
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int):
+        if not -(2**63) <= value < 2**63:  # beyond int64 (only frictionless reads these): hashed as text
+            return int(string_keys(strings([f"{value:d}"]))[0])
         return int(np.array([value], dtype=np.int64).view(np.uint64)[0])
     if isinstance(value, date) and not isinstance(value, datetime):
         return int(np.array([(value - EPOCH).days], dtype=np.int64).view(np.uint64)[0])

@@ -21,6 +21,9 @@ from . import arrow
 Table = np.ndarray  # bool[256]
 Branch = tuple[Table, ...]  # one class per position
 Branches = list[Branch]
+Ranges = tuple[tuple[int, int], ...]  # (low, span) byte ranges
+Test = Ranges | Table  # a class as one or two ranges, or as its table when it has more
+Compiled = list[tuple[Test, ...]]  # one test per position, per branch
 
 DIGITS = b"0123456789"
 MAX_BRANCHES = 64
@@ -157,12 +160,12 @@ def _merge(branches: Branches) -> Branches:
 
 
 @lru_cache(maxsize=256)
-def compile_fixed(pattern: str) -> Branches | None:
-    """Compile a Table Schema pattern into at most 64 branches of byte classes, or None."""
+def compile_fixed(pattern: str) -> Compiled | None:
+    """Compile a Table Schema pattern into at most 64 branches of byte class tests, or None."""
     branches = _sequence(pattern)
     if not branches or any(not b for b in branches):
         return None
-    return _merge(branches)
+    return [tuple(_test(table) for table in branch) for branch in _merge(branches)]
 
 
 def char_columns(raw: pa.Array, width: int) -> tuple[list[np.ndarray], np.ndarray | None]:
@@ -182,25 +185,26 @@ def char_columns(raw: pa.Array, width: int) -> tuple[list[np.ndarray], np.ndarra
     return [data[starts + p] for p in range(width)], chosen
 
 
-def _ranges(table: Table) -> list[tuple[int, int]]:
+def _test(table: Table) -> Test:
+    """The class as one or two (low, span) ranges (wrapping range tests are several times faster than a
+    table lookup), or the table itself when it has more ranges."""
     edges = np.flatnonzero(np.diff(np.concatenate([[0], table.astype(np.int8), [0]])))
-    return [(int(lo), int(hi) - int(lo) - 1) for lo, hi in zip(edges[::2], edges[1::2], strict=True)]
+    ranges = tuple((int(lo), int(hi) - int(lo) - 1) for lo, hi in zip(edges[::2], edges[1::2], strict=True))
+    return table if len(ranges) > 2 else ranges
 
 
-def _in_class(table: Table, column: np.ndarray) -> np.ndarray:
-    """``table[column]``, as one or two wrapping range tests when the class is that simple (several times
-    faster than a table lookup)."""
-    ranges = _ranges(table)
-    if len(ranges) > 2:
-        return table[column]
-    found = (column - np.uint8(ranges[0][0])) <= np.uint8(ranges[0][1])
-    for low, span in ranges[1:]:
+def _in_class(test: Test, column: np.ndarray) -> np.ndarray:
+    if isinstance(test, np.ndarray):
+        return test[column]
+    (low, span), *more = test
+    found = (column - np.uint8(low)) <= np.uint8(span)
+    for low, span in more:
         found |= (column - np.uint8(low)) <= np.uint8(span)
     return found
 
 
-def match_fixed(branches: Branches, raw: pa.Array) -> np.ndarray:
-    """Cells that match one of the branches."""
+def match_fixed(branches: Compiled, raw: pa.Array) -> np.ndarray:
+    """Cells that match one of the compiled branches."""
     matched = np.zeros(len(raw), dtype=bool)
     for width in sorted({len(b) for b in branches}):
         chars, chosen = char_columns(raw, width)
@@ -208,8 +212,8 @@ def match_fixed(branches: Branches, raw: pa.Array) -> np.ndarray:
         found = np.zeros(count, dtype=bool)
         for branch in (b for b in branches if len(b) == width):
             ok = np.ones(count, dtype=bool)
-            for table, column in zip(branch, chars, strict=True):
-                ok &= _in_class(table, column)
+            for test, column in zip(branch, chars, strict=True):
+                ok &= _in_class(test, column)
             found |= ok
         if chosen is None:
             matched |= found

@@ -22,6 +22,7 @@ from .chunks import CHUNK_SIZE, StreamFrom, body_start, parse_piece, pieces
 from .engine import FieldPlan, Findings, TableValidator, check_unit
 from .reader import BLOCK_SIZE, ROWS_PER_BATCH, CsvDialect, Parsed, arrow_encoding, stream_units
 from .spec import TableSpec
+from .typed import TypedPieces, parse_typed
 
 WORKERS = min(2, os.cpu_count() or 1)
 
@@ -72,12 +73,15 @@ def _jobs(path: Path, plans: list[FieldPlan], encoding: str, dialect: CsvDialect
     start = _start(path, encoding, dialect)
     offset, skip_header = 0, True
     if start is not None:
+        typed = TypedPieces(plans)
         for item in pieces(path, start, b'"', sizes.piece):
             if isinstance(item, StreamFrom):
                 offset, skip_header = item.offset, False
                 break
 
-            def job(data: bytes = item) -> tuple[Parsed, Findings]:
+            def job(data: bytearray = item) -> tuple[Parsed, Findings]:
+                if typed.active and (done := parse_typed(typed, data, n_columns, dialect)) is not None:
+                    return done
                 parsed = parse_piece(data, n_columns, dialect)
                 return parsed, check_unit(plans, parsed)
 

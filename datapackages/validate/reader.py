@@ -9,7 +9,7 @@ a ``Parsed`` unit numbered from 1 within itself; the caller adds the number of r
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -41,6 +41,12 @@ class Parsed:
     local: np.ndarray
     lines: int
     ragged: list[tuple[int, list[str]]] = field(default_factory=list)
+    # Set when some columns were read as numbers: parses the same text again as string columns.
+    retext: Callable[[], list[pa.Array]] | None = None
+
+    def text_columns(self) -> list[pa.Array]:
+        """The columns as the text of their cells."""
+        return self.columns if self.retext is None else self.retext()
 
 
 class RaggedRowCollector:
@@ -81,9 +87,11 @@ def csv_options(
     collector: RaggedRowCollector,
     newlines_in_values: bool = True,
     check_utf8: bool = True,
+    types: list[pa.DataType] | None = None,
     **read: object,
 ):
-    """pyarrow options that read every cell as a string, exactly as written."""
+    """pyarrow options that read every cell as a string, exactly as written (or, with ``types``, some columns
+    as numbers, their empty cells as nulls)."""
     names = [f"c{i}" for i in range(n_columns)]
     read_options = pv.ReadOptions(column_names=names, use_threads=False, **read)
     parse_options = pv.ParseOptions(
@@ -96,10 +104,10 @@ def csv_options(
         invalid_row_handler=collector,
     )
     convert_options = pv.ConvertOptions(
-        column_types=dict.fromkeys(names, pa.string()),
+        column_types=dict(zip(names, types, strict=True)) if types else dict.fromkeys(names, pa.string()),
         strings_can_be_null=False,
         quoted_strings_can_be_null=False,
-        null_values=[],
+        null_values=[""] if types else [],
         check_utf8=check_utf8,
     )
     return read_options, parse_options, convert_options

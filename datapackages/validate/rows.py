@@ -8,6 +8,7 @@ before appending the unique or primary-key error. Only rows with some error come
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -29,8 +30,8 @@ class RowKeys:
 class RowReplay:
     """Replays frictionless's lazy reading of one row."""
 
-    def __init__(self, number: int, cells: list[str], plans: list[FieldPlan]) -> None:
-        self.number, self.cells, self.plans = number, cells, plans
+    def __init__(self, number: int, cells: list[str], plans: list[FieldPlan], proven: AbstractSet[int]) -> None:
+        self.number, self.cells, self.plans, self.proven = number, cells, plans, proven
         self.errors: list = []
         self.read: set[int] = set()
         self.blank = 0
@@ -44,6 +45,8 @@ class RowReplay:
         if self.full or plan.number in self.read:
             return
         self.read.add(plan.number)
+        if plan.number in self.proven:
+            return  # a present, valid cell: no error, not blank
         source, target, notes = self.cell(plan)
         if target is None and not (notes and "type" in notes):
             self.blank += 1
@@ -86,10 +89,17 @@ class RowReplay:
 
 
 def row_errors(
-    number: int, cells: list[str], plans: list[FieldPlan], unique: list[int], pk: list[int], keys: RowKeys
+    number: int,
+    cells: list[str],
+    plans: list[FieldPlan],
+    unique: list[int],
+    pk: list[int],
+    keys: RowKeys,
+    proven: AbstractSet[int] = frozenset(),
 ) -> list:
-    """All errors of one row, in frictionless's order."""
-    replay = RowReplay(number, cells, plans)
+    """All errors of one row, in frictionless's order; ``proven`` fields hold cells the vectorised checkers
+    proved valid (frictionless reads them without a note, as a value)."""
+    replay = RowReplay(number, cells, plans, proven)
     for field_number in unique:
         plan = plans[field_number - 1]
         replay.read_field(plan)

@@ -2,7 +2,7 @@
 
 1. Light: the schema is inside ``spec``'s ground and ``detect`` reproduces frictionless's opening of the
    file with a header equal to the field names, so no header error is possible: nothing of frictionless is
-   imported unless a cell has to be read by it (an error, or a value the checkers cannot prove).
+   imported unless a cell of a type ``light_cells`` does not read (yearmonth, time) has to be read by it.
 2. Opened: frictionless opens the file (encoding, dialect, header and label errors) and the pipeline
    validates the body.
 3. frictionless validates the whole file.

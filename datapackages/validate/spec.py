@@ -64,6 +64,7 @@ class FieldSpec:
     plain_integer: bool = True  # bareNumber not set to false
     typed: dict[str, Any] = field(default_factory=dict)  # bounds and enum read by the type's value reader
     make_field: Callable[[], Any] | None = field(default=None, compare=False, repr=False)
+    light: bool = field(default=False, compare=False)  # read by light_schema: light_cells may read its cells
 
     @property
     def required(self) -> bool:
@@ -178,7 +179,7 @@ def _field(descriptor: Any, number: int, schema_missing: list[str], make: Callab
     _check(descriptor.get("format", "default") == "default", "format")
     missing = descriptor.get("missingValues", schema_missing)
     _check(_strings(missing), "missingValues")
-    spec = FieldSpec(name, kind, number, missing_values=list(missing), make_field=make)
+    spec = FieldSpec(name, kind, number, missing_values=list(missing), make_field=make, light=True)
     for key, target in (("trueValues", "true_values"), ("falseValues", "false_values")):
         if key in descriptor:
             _check(_strings(descriptor[key]), key)

@@ -68,3 +68,26 @@ def test_build_then_quality(tmp_path):
     assert summary["seal"], summary
     bad = CliRunner().invoke(main, ["build", str(tmp_path / "pkg2"), "--metadata", str(meta), "--resource", "x"])
     assert bad.exit_code != 0 and "PATH=SCHEMA" in bad.output
+
+
+def test_the_program_flushes_everything_before_its_fast_exit(tmp_path):
+    """As the ``datapackages`` program, the command exits without the interpreter's teardown: the whole
+    report (larger than a pipe's buffer) must still arrive, with the exit code."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    program = Path(sys.executable).parent / "datapackages"
+    path = tmp_path / "geo.csv"
+    rows = [f"E0101335{i % 10},York {i},E05010811,Haxby,E06000014,York,99999,7" for i in range(400)]
+    path.write_text(GOOD + "\n".join(rows) + "\n")
+    bad = subprocess.run(
+        [program, "validate", str(path), "--schema", "lsoa-geography", "--json"], capture_output=True, text=True
+    )
+    assert bad.returncode == 1 and len(bad.stdout) > 1 << 16
+    assert json.loads(bad.stdout)["tasks"][0]["warnings"] == ["reached error limit: 1000"]
+    path.write_text(GOOD + "E01013358,York 001A,E05010811,Haxby,E06000014,York,20000,7\n")
+    good = subprocess.run(
+        [program, "validate", str(path), "--schema", "lsoa-geography"], capture_output=True, text=True
+    )
+    assert good.returncode == 0 and "valid" in good.stdout

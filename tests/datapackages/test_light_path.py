@@ -245,3 +245,195 @@ def test_clean_file_needs_no_frictionless_pandas_or_pyarrow_compute(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split(" ", 1)[1].strip() == "[]", out
+
+
+# Cell readers without frictionless (light_cells)
+
+LIGHT_FIELDS = [
+    {"name": "s", "type": "string"},
+    {"name": "s", "type": "string", "constraints": {"required": True, "minLength": 2, "maxLength": 4}},
+    {"name": "s", "type": "string", "constraints": {"pattern": r"E0[1-9]\d{2}", "enum": ["E011", "E0123", "x"]}},
+    {"name": "s", "type": "string", "constraints": {"unique": True, "pattern": "[a-z]+"}, "missingValues": ["-"]},
+    {"name": "i", "type": "integer"},
+    {"name": "i", "type": "integer", "constraints": {"required": True, "minimum": -5, "maximum": 20}},
+    {"name": "i", "type": "integer", "constraints": {"enum": [1, 3, 1000]}},
+    {"name": "n", "type": "number"},
+    {"name": "n", "type": "number", "constraints": {"minimum": 0.1, "maximum": 61}},
+    {"name": "n", "type": "number", "constraints": {"required": True, "minimum": -1000}},
+    {"name": "b", "type": "boolean"},
+    {"name": "b", "type": "boolean", "trueValues": ["Y", "1"], "falseValues": ["N", "1"]},
+    {"name": "d", "type": "date"},
+    {"name": "d", "type": "date", "constraints": {"minimum": "2015-01-01", "maximum": "2020-02-29"}},
+    {"name": "t", "type": "datetime"},
+    {"name": "t", "type": "datetime", "constraints": {"required": True}},
+    {"name": "y", "type": "year"},
+    {"name": "y", "type": "year", "constraints": {"minimum": 1990, "maximum": 2030}},
+]
+LIGHT_CELLS = [
+    *(None, "", " ", "-", "None", "x", "é", "ab", "abcd", "abcde", "E011", "E0123", "E01234", "E0a12"),
+    *("0", "1", "-0", "007", " 5", "5 ", "+5", "1_000", "1.0", "1.", ".5", "-1.5", "1e3", "1E-2", "0.1"),
+    *("0.09999999999999999999", "61", "61.0000000000000001", "-1000", "-1000.5", "20", "21", "-5", "-6"),
+    *("nan", "NaN", "-nan", "inf", "Infinity", "-inf", "1,5", "0x10", "٣", "99999999999999999999", "1000"),
+    *("true", "True", "TRUE", "false", "FALSE", "Y", "N", "yes"),
+    *("2015-01-01", "2014-12-31", "2020-02-29", "2020-03-01", "2019-02-29", "2020-2-3", "0000-01-01"),
+    *("2020-01-01 ", "20200101", "2020-01-01T00:00:00", "2020-01-01T10:00:00", "2020-01-01T24:00:00"),
+    *("2020-01-01T10:00:00Z", "2020-01-01T10:00:00+01:00", "2020-01-01T10:00", "2020-01-01 10:00:00"),
+    *("2020-01-01T10:00:00.5", "2020-01-01T10:00:60", "2020-W01-1T10:00:00", "1989", "1990", "2030", "2031"),
+    *("9999", "10000", "0000", "-999", " 202", "20.0"),
+]
+
+
+@pytest.mark.parametrize("descriptor", LIGHT_FIELDS, ids=range(len(LIGHT_FIELDS)))
+def test_light_cell_readers_are_frictionless_cell_readers(descriptor):
+    """Values (with their types) and notes (in order) for every cell, against frictionless's own reader."""
+    from datapackages.validate.light_cells import light_cell_reader
+
+    schema = {"fields": [descriptor]}
+    ours = light_cell_reader(light_schema(schema).fields[0])
+    theirs = Schema.from_descriptor(schema).fields[0].create_cell_reader()
+    assert ours is not None
+    for cell in LIGHT_CELLS:
+        value, notes = ours(cell)
+        expected_value, expected_notes = theirs(cell)
+        assert (type(value), repr(value)) == (type(expected_value), repr(expected_value)), cell
+        assert list((notes or {}).items()) == list((expected_notes or {}).items()), cell
+
+
+def test_light_cell_readers_leave_other_fields_to_frictionless():
+    from datapackages.validate.light_cells import light_cell_reader
+
+    for kind in ("yearmonth", "time"):
+        assert light_cell_reader(light_schema({"fields": [{"name": "a", "type": kind}]}).fields[0]) is None
+    opened = frictionless_spec(Schema.from_descriptor({"fields": [{"name": "a", "type": "integer"}]}))
+    assert light_cell_reader(opened.fields[0]) is None
+
+
+def test_error_classes_are_frictionless_error_classes():
+    from frictionless import errors
+
+    from datapackages.validate.cells import ERROR_CLASSES, error_dict
+
+    for name, (kind, title, description, template, tags) in ERROR_CLASSES.items():
+        theirs = getattr(errors, name)
+        assert (kind, title, description, template, tags) == (
+            theirs.type,
+            theirs.title,
+            theirs.description,
+            theirs.template,
+            list(theirs.tags),
+        )
+    made = errors.TypeError(note="n", cells=["a"], row_number=2, cell="a", field_name="f", field_number=1)
+    ours = error_dict("TypeError", note="n", cells=["a"], rowNumber=2, cell="a", fieldName="f", fieldNumber=1)
+    assert ours == made.to_descriptor()
+    assert (
+        error_dict("BlankRowError", note="", cells=[], rowNumber=3)
+        == errors.BlankRowError(note="", cells=[], row_number=3).to_descriptor()
+    )
+
+
+def test_file_with_errors_needs_no_frictionless(tmp_path):
+    """Type, constraint, unique, primary-key, blank-row and ragged-row errors, reported like frictionless,
+    without importing it (every field type here is read by light_cells)."""
+    import subprocess
+
+    fields = [f for f in MIXED_SCHEMA["fields"] if f["type"] not in ("yearmonth", "time")]
+    schema = {**MIXED_SCHEMA, "fields": fields}
+    indexes = [i for i, f in enumerate(MIXED_SCHEMA["fields"]) if f in fields]
+    rows = [[r[i] for i in indexes] for r in ROWS]
+    rows[3][0] = rows[2][0]  # duplicate id: unique and primary-key errors
+    rows[5] = [c if i else "x" for i, c in enumerate(rows[5])]  # type error in the id
+    rows[7] = [c + "?" for c in rows[7]]  # type and constraint errors in every field
+    rows[9] = rows[9][:4]  # missing cells
+    rows[11] = [*rows[11], "extra"]
+    rows[13] = [""] * len(fields)
+    path = tmp_path / "errors.csv"
+    path.write_bytes(_text([[f["name"] for f in fields], *rows]).encode())
+    schema_path = tmp_path / "schema.json"
+    schema_path.write_text(json.dumps(schema))
+    code = (
+        "import json, sys; from datapackages.validate import validate_file; info = {}; "
+        f"r = validate_file({str(path)!r}, {str(schema_path)!r}, engine_info=info); "
+        "print(json.dumps([info, 'frictionless' in sys.modules, r], default=str))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    info, imported, ours = json.loads(out)
+    assert info["engine"] == "fast" and "light" not in info and not imported
+    theirs = json.loads(json.dumps(frictionless_report(path, schema), default=str))
+    assert facts(ours) == facts(theirs)
+    assert len(ours["tasks"][0]["errors"]) > 12
+
+
+# Numeric columns read as numbers (typed)
+
+TYPED_SCHEMA = {
+    "fields": [
+        {"name": "id", "type": "integer", "constraints": {"required": True, "unique": True}},
+        {"name": "n", "type": "number", "constraints": {"minimum": -1000, "maximum": 61}},
+        {"name": "k", "type": "integer", "constraints": {"minimum": 0, "maximum": 100}},
+        {"name": "u", "type": "number", "constraints": {"unique": True}},
+        {"name": "s", "type": "string"},
+    ],
+    "primaryKey": ["id"],
+}
+TYPED_CELLS = [
+    *("inf", "nan", "-inf", "Infinity", "NaN", " 5", "5 ", "\t5", "+5", ".5", "5.", "-.5", "1e3", "1E-2"),
+    *("1e999", "1e-999", "-0", "0x10", "0X1F", "1_0", "٣", "", " ", "61", "61.0000000001", "60.99999999999"),
+    *("-1000", "-1000.5", "-999.9999999999", "abc", "007", "9223372036854775808", "1.0"),
+]
+
+
+def _typed_rows(count: int) -> list[list[str]]:
+    return [
+        [str(i), f"{(i * 7) % 60}.{i % 10}", str(i % 90), f"{i}.25", f"v{i}" if i % 3 else "w"] for i in range(count)
+    ]
+
+
+def _count_typed(monkeypatch) -> dict[str, int]:
+    from datapackages.validate import pipeline
+
+    counts = {"numbers": 0, "text": 0}
+    parse_typed = pipeline.parse_typed
+
+    def counted(*args):
+        done = parse_typed(*args)
+        counts["numbers" if done else "text"] += 1
+        return done
+
+    monkeypatch.setattr(pipeline, "parse_typed", counted)
+    return counts
+
+
+def test_clean_numeric_pieces_are_read_as_numbers(tmp_path, monkeypatch):
+    counts = _count_typed(monkeypatch)
+    path = tmp_path / "typed.csv"
+    path.write_text(_text([[f["name"] for f in TYPED_SCHEMA["fields"]], *_typed_rows(400)]))
+    ours = validate_file(path, TYPED_SCHEMA, block_size=1000)
+    assert facts(ours) == facts(frictionless_report(path, TYPED_SCHEMA)) and ours["valid"]
+    assert counts["numbers"] > 5 and counts["text"] == 0
+
+
+@pytest.mark.parametrize("column", [1, 2, 3, 0])
+@pytest.mark.parametrize("cell", TYPED_CELLS)
+def test_numeric_cells_read_as_numbers_or_text_are_frictionless_decisions(tmp_path, cell, column):
+    """One unusual cell in a file otherwise read as numbers: pyarrow's reading may prove it only if Python
+    reads it to the same valid value; otherwise the piece is read as text and frictionless decides."""
+    rows = _typed_rows(120)
+    rows[70][column] = cell
+    path = tmp_path / "typed.csv"
+    path.write_text(_text([[f["name"] for f in TYPED_SCHEMA["fields"]], *rows]))
+    ours = validate_file(path, TYPED_SCHEMA, block_size=700)
+    assert facts(ours) == facts(frictionless_report(path, TYPED_SCHEMA))
+
+
+def test_repeated_keys_in_pieces_read_as_numbers_are_reported_with_their_text(tmp_path, monkeypatch):
+    """Repeated keys are found after the pieces were read as numbers: the rows' text is read again."""
+    counts = _count_typed(monkeypatch)
+    rows = _typed_rows(300)
+    for i in (40, 150, 299):
+        rows[i][0] = rows[i - 25][0]  # unique and primary-key errors
+        rows[i][3] = " " + rows[i - 25][3] + "0"  # the same number written differently: a unique error too
+    path = tmp_path / "typed.csv"
+    path.write_text(_text([[f["name"] for f in TYPED_SCHEMA["fields"]], *rows]))
+    ours = validate_file(path, TYPED_SCHEMA, block_size=900)
+    assert facts(ours) == facts(frictionless_report(path, TYPED_SCHEMA))
+    assert len(ours["tasks"][0]["errors"]) == 9 and counts["text"] == 0

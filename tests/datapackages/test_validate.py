@@ -209,3 +209,90 @@ def test_string_keys_separate_distinct_strings_and_ignore_slicing():
     sliced = pa.array(["pad", *words], pa.string()).slice(1)
     assert np.array_equal(string_keys(sliced), keys)
     assert python_key(words[7]) == int(keys[7])
+
+
+@pytest.mark.parametrize("hashed", [False, True])
+@pytest.mark.parametrize("shape", ["random", "increasing", "increasing-with-repeats", "outlier", "few-values"])
+def test_seen_keys_agree_with_a_dict_of_latest_rows(shape, hashed):
+    """Batches that take the sorted path (with and without the bucket filter), the increasing path and the
+    mixed one (records stored first)."""
+    rng = np.random.default_rng(3)
+    n = 60_000
+    keys = {
+        "random": rng.integers(0, 2**62, n),
+        "increasing": np.arange(n) * 3,
+        "increasing-with-repeats": np.where(rng.random(n) < 0.01, rng.integers(0, n, n), np.arange(n)),
+        "outlier": np.where(np.arange(n) == 50, 10**12, np.arange(n)),
+        "few-values": rng.integers(0, 50, n),
+    }[shape].astype(np.uint64)
+    rows = np.arange(2, n + 2)
+    latest: dict[int, int] = {}
+    expected: dict[int, int] = {}
+    for key, row in zip(keys.tolist(), rows.tolist(), strict=True):
+        if key in latest:
+            expected[row] = latest[key]
+        latest[key] = row
+    seen, found, start = SeenKeys(hashed=hashed), {}, 0
+    for size in rng.integers(1, 12_000, n):
+        found.update(seen.check(keys[start : start + size], rows[start : start + size]))
+        start += size
+        if start >= n:
+            break
+    assert found == expected
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [["ab", "abc", "abcd", "abcde", "", "a"], ["ab", "é", "éé", "ééé", "Ŵŵŵŵ", "abcde", "£5", "ab£5x"]],
+    ids=["ascii", "utf8"],
+)
+def test_string_lengths_are_python_lengths(cells):
+    """Byte lengths stand for lengths only when every cell is ASCII; either way the proof is frictionless's."""
+    descriptor = {"fields": [{"name": "f", "type": "string", "constraints": {"minLength": 2, "maxLength": 4}}]}
+    field = Schema.from_descriptor(descriptor).fields[0]
+    spec = light_schema(descriptor).fields[0]
+    raw = pa.array(cells, pa.string())
+    checked = CHECKERS["string"](spec, raw, np.array([c == "" for c in cells]))
+    assert checked.ok.tolist() == [c != "" and not field.read_cell(c)[1] for c in cells]
+
+
+@pytest.mark.parametrize("overlap", ["none", "one-stray", "few", "many", "inside"])
+def test_merging_runs_keeps_keys_sorted_with_their_rows(overlap):
+    from datapackages.validate.uniqueness import _merge
+
+    rng = np.random.default_rng(5)
+    keys = rng.permutation(np.arange(0, 200_000, 3, dtype=np.uint64))
+    first, second = np.sort(keys[:30_000]), np.sort(keys[30_000:])
+    if overlap == "none":
+        first, second = np.sort(keys)[:30_000], np.sort(keys)[30_000:]
+    elif overlap == "one-stray":
+        first, second = np.sort(keys)[:30_000], np.sort(keys)[30_000:]
+        first = np.append(first[:-1], second[-1] + 7)  # a stray far above the rest
+    elif overlap == "few":
+        ordered = np.sort(keys)
+        first, second = np.sort(np.concatenate([ordered[:30_000], ordered[-5:]])), ordered[30_000:-5]
+    elif overlap == "inside":
+        ordered = np.sort(keys)
+        first, second = np.sort(np.concatenate([ordered[:100], ordered[-100:]])), ordered[100:-100]
+    rows = {k: i for i, k in enumerate(rng.permutation([*first.tolist(), *second.tolist()]).tolist())}
+    first_rows = np.array([rows[int(k)] for k in first])
+    second_rows = np.array([rows[int(k)] for k in second])
+    merged, merged_rows = _merge(first, first_rows, second, second_rows)
+    assert merged.tolist() == sorted([*first.tolist(), *second.tolist()])
+    assert merged_rows.tolist() == [rows[int(k)] for k in merged.tolist()]
+
+
+def test_bounds_beyond_int64_are_compared_exactly(tmp_path):
+    """Bounds are compared by numpy, which compares int64 cells with any Python int (Arrow scalars overflowed)."""
+    schema = {
+        "fields": [
+            {"name": "big", "type": "integer", "constraints": {"maximum": 10**20, "minimum": -(10**20)}},
+            {"name": "small", "type": "integer", "constraints": {"maximum": 2**63}},
+            {"name": "x", "type": "number", "constraints": {"minimum": -1000, "maximum": 0.5}},
+        ]
+    }
+    rows = ["5,1,0.5", "-9223372036854775808,9223372036854775807,0.49", "123456789012345678,0,-1000.0001", ",,0.51"]
+    path = _write(tmp_path, "big,small,x\n" + "\n".join(rows) + "\n")
+    ours = validate_file(path, schema)
+    assert facts(ours) == facts(frictionless_report(path, schema))
+    assert error_keys(ours) == [("constraint-error", 4, 3), ("constraint-error", 5, 3)]
