@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, BinaryIO
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Request, Response, current_app, jsonify, request
 
 from portal.config import Settings
 from portal.services import Services
+from portal.storage.spool import HashingSpool, spool_folder
 from portal.web_context import close_db_session
 
 
@@ -18,6 +19,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fla
     if migrate:
         services.migrate()
     app = Flask(__name__)
+    app.request_class = PortalRequest
     app.config.update(
         SECRET_KEY=settings.secret_key,
         # Each file is held to max_upload_bytes as it is stored; the body may also carry a package_revise's
@@ -39,6 +41,20 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fla
     app.after_request(_security_headers)
     web.register(app)  # after _security_headers, so the pages' stricter headers are set first
     return app
+
+
+class PortalRequest(Request):
+    """Uploaded files are hashed as the multipart parser writes them, and large ones spooled beside local
+    storage, which then links them in place instead of reading, hashing and writing them again."""
+
+    def _get_file_stream(
+        self,
+        total_content_length: int | None,
+        content_type: str | None,
+        filename: str | None = None,
+        content_length: int | None = None,
+    ) -> BinaryIO:
+        return HashingSpool(spool_folder(current_app.extensions["portal"].storage))  # type: ignore[return-value]
 
 
 class CollapseLeadingSlashes:
