@@ -47,7 +47,8 @@ class WrittenDigest:
         self.ascii = all(_ascii(p) for p in parts)
         self.md5, self.sha256 = hashlib.md5(), hashlib.sha256()
         # hashlib releases the GIL: both digests run beside the checks, on their own threads.
-        self._running = [threading.Thread(target=_update, args=(h, parts)) for h in (self.md5, self.sha256)]
+        digests = (self.md5, self.sha256)
+        self._running = [threading.Thread(target=_update, args=(h, parts), daemon=True) for h in digests]
         for thread in self._running:
             thread.start()
 
@@ -102,20 +103,28 @@ def _body(table: pa.Table, quoting: str) -> list[pa.Buffer]:
     return [f.result() for f in futures]
 
 
-def write_csv(table: pa.Table, path: Path) -> tuple[list[bytes | pa.Buffer], bool]:
-    """Write ``table`` to ``path`` (UTF-8, comma-separated, header first, values quoted only if some value
-    needs quotes). Returns the bytes written, in parts, and whether the body went out unquoted."""
+def csv_parts(table: pa.Table) -> tuple[list[bytes | pa.Buffer], bool]:
+    """``table`` as CSV bytes (UTF-8, comma-separated, header first, values quoted only if some value needs
+    quotes), in parts, and whether the body is unquoted."""
     table = text_table(table)
     header = header_line(table.column_names)
     try:
-        body, unquoted = _body(table, "none"), True
+        return [header, *_body(table, "none")], True
     except pa.ArrowInvalid:  # a value holds a comma, a quote or a line break
-        body, unquoted = _body(table, "needed"), False
-    parts: list[bytes | pa.Buffer] = [header, *body]
+        return [header, *_body(table, "needed")], False
+
+
+def _write(parts: list[bytes | pa.Buffer], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as out:
         for part in parts:
             out.write(memoryview(part))
+
+
+def write_csv(table: pa.Table, path: Path) -> tuple[list[bytes | pa.Buffer], bool]:
+    """Write ``table`` to ``path`` as ``csv_parts`` gives it. Returns the parts and whether unquoted."""
+    parts, unquoted = csv_parts(table)
+    _write(parts, path)
     return parts, unquoted
 
 
@@ -164,12 +173,13 @@ def write_and_validate(
     descriptor = _schema_descriptor(schema)
     info = engine_info if engine_info is not None else {}
     table = text_table(table)
-    parts, unquoted = write_csv(table, path)
+    parts, unquoted = csv_parts(table)
+    digest = WrittenDigest(parts) if unquoted else None  # hashing runs while the file is written
+    _write(parts, path)
     opened = _in_memory(path, descriptor, parts[0]) if unquoted else None
-    if opened is None:
+    if digest is None or opened is None:
         info["memory"] = "quoted values" if not unquoted else "outside the light path's ground"
         return validate_file(path, descriptor, limit_errors=limit_errors, engine_info=info)
-    digest = WrittenDigest(parts)
     validator = TableValidator(opened.table, limit_errors, opened.header_errors)
     base = 1
     try:
