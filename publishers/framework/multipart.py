@@ -65,12 +65,20 @@ class MultipartBody:
                 yield chunk
 
 
+def _is_file(stream: Any) -> bool:
+    """An open file on disk (its size is known), not an in-memory stream."""
+    try:
+        return os.fstat(stream.fileno()).st_size >= 0
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
 def streamed(request: Callable[..., Any]) -> Callable[..., Any]:
     """Wrap ``Session.request`` so that ``files=`` (real files) go out as a streamed multipart body."""
 
     def wrapped(method: str, url: str, **kwargs: Any) -> Any:
         files = kwargs.get("files")
-        if files and all(isinstance(v, tuple) and len(v) == 2 and hasattr(v[1], "fileno") for v in files.values()):
+        if files and all(isinstance(v, tuple) and len(v) == 2 and _is_file(v[1]) for v in files.values()):
             body = MultipartBody(dict(kwargs.pop("data", None) or {}), kwargs.pop("files"))
             kwargs["data"] = body
             kwargs["headers"] = {**(kwargs.get("headers") or {}), "Content-Type": body.content_type}
