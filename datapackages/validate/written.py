@@ -29,6 +29,8 @@ import pyarrow.csv as pv
 
 from . import arrow, run
 from .chunks import body_start
+from .detect import SAMPLE_LINES
+from .encoding import BUFFER_SIZE
 from .engine import Findings, TableValidator, check_unit
 from .fallback import Opened
 from .pipeline import WORKERS, _ordered, _pool
@@ -88,11 +90,16 @@ def text_table(table: pa.Table) -> pa.Table:
     return pa.table(columns, names=table.column_names)
 
 
+def _step(rows: int) -> int:
+    """Rows per written slice."""
+    return max(1, -(-rows // WRITE_PARTS))
+
+
 def _body(table: pa.Table, quoting: str) -> list[pa.Buffer]:
     """The body as CSV bytes, written in slices on the thread pool (the slices' bytes, joined, are the
     whole table's: each record is written on its own)."""
     options = pv.WriteOptions(include_header=False, quoting_style=quoting)
-    step = max(1, -(-table.num_rows // WRITE_PARTS))
+    step = _step(table.num_rows)
 
     def write(start: int) -> pa.Buffer:
         sink = pa.BufferOutputStream()
@@ -156,6 +163,47 @@ def _in_memory(path: Path, descriptor: dict[str, Any], header: bytes) -> Opened 
     return opened
 
 
+class WriteBehind(threading.Thread):
+    """Writes the file's head at once and the rest on a thread while the checks run: writing 150 MB can wait
+    on a busy disk for longer than the checks take. ``finish`` waits for it and raises what it met."""
+
+    def __init__(self, parts: list[bytes | pa.Buffer], path: Path, head: int) -> None:
+        super().__init__(daemon=True, name="datapackages-write")
+        self.parts, self.path, self.error = parts, path, None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.out = path.open("wb")
+        try:
+            for part in parts[:head]:
+                self.out.write(memoryview(part))
+            self.out.flush()
+        except BaseException:
+            self.out.close()
+            raise
+        self.rest = parts[head:]
+        self.start()
+
+    def run(self) -> None:
+        try:
+            with self.out:
+                for part in self.rest:
+                    self.out.write(memoryview(part))
+        except BaseException as error:  # noqa: BLE001 - handed to the caller by finish()
+            self.error = error
+
+    def finish(self) -> None:
+        self.join()
+        if self.error is not None:
+            raise self.error
+
+
+def _head_parts(parts: list[bytes | pa.Buffer], first_rows: int) -> int:
+    """How many parts to write before reading the file's head: the header and the first slice when it holds
+    more than everything ``detect`` reads (100,000 bytes and 100 lines), else every part."""
+    if len(parts) > 2 and first_rows >= 2 * SAMPLE_LINES and len(parts[1]) >= 10 * BUFFER_SIZE:
+        return 2
+    return len(parts)
+
+
 def write_and_validate(
     table: pa.Table,
     path: str | Path,
@@ -174,12 +222,36 @@ def write_and_validate(
     info = engine_info if engine_info is not None else {}
     table = text_table(table)
     parts, unquoted = csv_parts(table)
-    digest = WrittenDigest(parts) if unquoted else None  # hashing runs while the file is written
-    _write(parts, path)
-    opened = _in_memory(path, descriptor, parts[0]) if unquoted else None
-    if digest is None or opened is None:
-        info["memory"] = "quoted values" if not unquoted else "outside the light path's ground"
+    if not unquoted:
+        _write(parts, path)
+        info["memory"] = "quoted values"
         return validate_file(path, descriptor, limit_errors=limit_errors, engine_info=info)
+    digest = WrittenDigest(parts)  # hashing runs while the file is written
+    writer = WriteBehind(parts, path, _head_parts(parts, min(_step(table.num_rows), table.num_rows)))
+    try:
+        report = _validate_in_memory(table, path, descriptor, parts[0], digest, limit_errors, info, started)
+    finally:
+        writer.finish()
+    if report is None:
+        return validate_file(path, descriptor, limit_errors=limit_errors, engine_info=info)
+    return report
+
+
+def _validate_in_memory(
+    table: pa.Table,
+    path: Path,
+    descriptor: dict[str, Any],
+    header: bytes,
+    digest: WrittenDigest,
+    limit_errors: int,
+    info: dict[str, str],
+    started: float,
+) -> dict[str, Any] | None:
+    """The report from the table's columns, or None (with the reason in ``info``) to validate the file."""
+    opened = _in_memory(path, descriptor, header)
+    if opened is None:
+        info["memory"] = "outside the light path's ground"
+        return None
     validator = TableValidator(opened.table, limit_errors, opened.header_errors)
     base = 1
     try:
@@ -188,12 +260,11 @@ def write_and_validate(
                 break
             base += parsed.lines
     except (UnicodeDecodeError, OSError, ValueError, RuntimeError) as error:  # as run.validate does
-        digest.finish()
         info["memory"] = f"checks failed: {error}"
-        return validate_file(path, descriptor, limit_errors=limit_errors, engine_info=info)
+        return None
     digest.finish()
     if opened.encoding.lower() in ("ascii", "us-ascii") and not digest.ascii:
         info["memory"] = "non-ASCII bytes in a file read as ASCII"
-        return validate_file(path, descriptor, limit_errors=limit_errors, engine_info=info)
+        return None
     info.update(engine="fast", reason="", memory="")
     return build_report(opened.where, validator, digest, time.perf_counter() - started)

@@ -149,3 +149,16 @@ def test_write_csv_quotes_only_when_a_value_needs_it(tmp_path: Path) -> None:
     quoted = pa.table({"a,b": pa.array(["x,1"]), "c": pa.array(["2"])})
     _, unquoted = write_csv(quoted, tmp_path / "quoted.csv")
     assert not unquoted and (tmp_path / "quoted.csv").read_text() == '"a,b",c\n"x,1","2"\n'
+
+
+def test_a_large_table_is_written_behind_the_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    heads = []
+    head_parts = written_module._head_parts
+    monkeypatch.setattr(written_module, "_head_parts", lambda parts, rows: heads.append(head_parts(parts, rows)) or 2)
+    table, schema = _incidents(60_000, np.random.default_rng(5))
+    rows = table.slice(59_990).to_pylist()
+    rows[5]["incident_month"] = "2024-00"  # an error in the last slice, written while the checks run
+    table = pa.concat_tables([table.slice(0, 59_990), pa.Table.from_pylist(rows, schema=table.schema)])
+    ours, files, info = _both(table, tmp_path / "data.csv", schema)
+    assert heads == [2] and info["memory"] == ""
+    assert ours == files and [e["rowNumber"] for e in ours["tasks"][0]["errors"]] == [59_997]
