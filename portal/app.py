@@ -63,7 +63,13 @@ class ReadAhead:
 
 
 class LargeReadsFormDataParser(FormDataParser):
-    """Multipart bodies read through ``ReadAhead``."""
+    """Multipart bodies read through ``ReadAhead``, parsed in pieces of up to half the form memory limit (the
+    parser refuses to buffer more than the limit) rather than 64 KiB."""
+
+    @property
+    def buffer_size(self) -> int:
+        limit = self.max_form_memory_size
+        return max(64 * 1024, min(1 << 20, limit // 2)) if limit else 1 << 20
 
     def _parse_multipart(
         self, stream: IO[bytes], mimetype: str, content_length: int | None, options: dict[str, str]
@@ -73,6 +79,7 @@ class LargeReadsFormDataParser(FormDataParser):
             max_form_memory_size=self.max_form_memory_size,
             max_form_parts=self.max_form_parts,
             cls=self.cls,
+            buffer_size=self.buffer_size,
         )
         boundary = options.get("boundary", "").encode("ascii")
         if not boundary:

@@ -158,7 +158,7 @@ def _read_csv(path: Path, label: str, source: Source, expected: list[str]) -> Ra
                 delimiter=delimiter, newlines_in_values=newlines, invalid_row_handler=ragged
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
+                column_types=dict.fromkeys(names, pa.large_string()),  # pandas' own text type: no cast
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
