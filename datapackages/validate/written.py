@@ -5,8 +5,10 @@ of it again to validate it. When the body is written unquoted (no cell holds a c
 break, which pyarrow refuses cheaply in that style), every line of the file is one record whose cells are
 exactly the table's strings, so pyarrow parsing the file would give back the very columns we hold. Then the
 checks run on the columns themselves (on two threads, in runs, like the cut-up file reading), the file's
-md5 and sha256 are computed from the bytes as they are written, and frictionless's opening of the file
-(encoding, dialect, header, labels) is still decided from the written file's head by ``detect``. The report
+md5 and sha256 are computed from the bytes as each slice of them is written, the file is written behind, and
+frictionless's opening of the file (encoding, dialect, header, labels) is still decided from the written
+file's head by ``detect``. Everything overlaps: on a busy machine the longest chain (md5 over every byte) no
+longer waits for the writing to finish before it starts. The report
 is the one ``validate_file`` gives for the written file; anything outside that ground (quoted values, a
 dialect or encoding the light path does not read as written, a schema outside its ground) is validated
 from the file by ``validate_file`` itself.
@@ -20,6 +22,7 @@ import io
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -40,34 +43,7 @@ from .report import build_report
 RUN_ROWS = 1 << 16  # rows checked together: about the size of the file reader's pieces
 WRITE_PARTS = 8  # the body is written in this many slices, on the check threads
 
-
-class WrittenDigest:
-    """md5, sha256, byte count and ASCII-ness of the bytes written, shaped like ``digest.FileDigest``."""
-
-    def __init__(self, parts: list[bytes | pa.Buffer]) -> None:
-        self.bytes = sum(len(p) for p in parts)
-        self.ascii = all(_ascii(p) for p in parts)
-        self.md5, self.sha256 = hashlib.md5(), hashlib.sha256()
-        # hashlib releases the GIL: both digests run beside the checks, on their own threads.
-        digests = (self.md5, self.sha256)
-        self._running = [threading.Thread(target=_update, args=(h, parts), daemon=True) for h in digests]
-        for thread in self._running:
-            thread.start()
-
-    def finish(self) -> WrittenDigest:
-        for thread in self._running:
-            thread.join()
-        return self
-
-
-def _update(digest: Any, parts: list[bytes | pa.Buffer]) -> None:
-    for part in parts:
-        digest.update(memoryview(part))
-
-
-def _ascii(part: bytes | pa.Buffer) -> bool:
-    data = np.frombuffer(part, dtype=np.uint8)
-    return not len(data) or int(data.max()) < 128
+Part = bytes | pa.Buffer
 
 
 def header_line(names: list[str]) -> bytes:
@@ -95,44 +71,148 @@ def _step(rows: int) -> int:
     return max(1, -(-rows // WRITE_PARTS))
 
 
-def _body(table: pa.Table, quoting: str) -> list[pa.Buffer]:
-    """The body as CSV bytes, written in slices on the thread pool (the slices' bytes, joined, are the
-    whole table's: each record is written on its own)."""
-    options = pv.WriteOptions(include_header=False, quoting_style=quoting)
-    step = _step(table.num_rows)
+class Body:
+    """A text table as CSV bytes: the header, then the body written slice by slice on the thread pool (the
+    slices' bytes, joined, are the whole table's: each record is written on its own). ``parts`` yields them in
+    order as each is ready, to any number of consumers; a slice that pyarrow refuses to write unquoted raises
+    ``pa.ArrowInvalid`` there."""
 
-    def write(start: int) -> pa.Buffer:
-        sink = pa.BufferOutputStream()
-        pv.write_csv(table.slice(start, step), sink, write_options=options)
-        return sink.getvalue()
+    def __init__(self, table: pa.Table, quoting: str) -> None:
+        self.header = header_line(table.column_names)
+        self.step = _step(table.num_rows)
+        self.first_rows = min(self.step, table.num_rows)
+        options = pv.WriteOptions(include_header=False, quoting_style=quoting)
 
-    futures = [_pool().submit(write, start) for start in range(0, table.num_rows, step)]
-    return [f.result() for f in futures]
+        def write(start: int) -> pa.Buffer:
+            sink = pa.BufferOutputStream()
+            pv.write_csv(table.slice(start, self.step), sink, write_options=options)
+            return sink.getvalue()
+
+        self.slices: list[Future] = [_pool().submit(write, s) for s in range(0, table.num_rows, self.step)]
+
+    def parts(self) -> Iterator[Part]:
+        yield self.header
+        for future in self.slices:
+            yield future.result()
+
+    def settle(self) -> None:
+        """Wait until no slice is still being written."""
+        for future in self.slices:
+            future.exception()
 
 
-def csv_parts(table: pa.Table) -> tuple[list[bytes | pa.Buffer], bool]:
+def csv_parts(table: pa.Table) -> tuple[list[Part], bool]:
     """``table`` as CSV bytes (UTF-8, comma-separated, header first, values quoted only if some value needs
     quotes), in parts, and whether the body is unquoted."""
     table = text_table(table)
-    header = header_line(table.column_names)
+    unquoted = Body(table, "none")
     try:
-        return [header, *_body(table, "none")], True
+        return list(unquoted.parts()), True
     except pa.ArrowInvalid:  # a value holds a comma, a quote or a line break
-        return [header, *_body(table, "needed")], False
+        unquoted.settle()
+        return list(Body(table, "needed").parts()), False
 
 
-def _write(parts: list[bytes | pa.Buffer], path: Path) -> None:
+def _write(parts: list[Part], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as out:
         for part in parts:
             out.write(memoryview(part))
 
 
-def write_csv(table: pa.Table, path: Path) -> tuple[list[bytes | pa.Buffer], bool]:
+def write_csv(table: pa.Table, path: Path) -> tuple[list[Part], bool]:
     """Write ``table`` to ``path`` as ``csv_parts`` gives it. Returns the parts and whether unquoted."""
     parts, unquoted = csv_parts(table)
     _write(parts, path)
     return parts, unquoted
+
+
+class _Consumer(threading.Thread):
+    """A thread taking a body's parts in order as they are written; ``error`` is what stopped it."""
+
+    def __init__(self, body: Body, name: str) -> None:
+        super().__init__(daemon=True, name=name)
+        self.body, self.error = body, None
+
+    def run(self) -> None:
+        try:
+            for index, part in enumerate(self.body.parts()):
+                self.take(index, part)
+        except BaseException as error:  # noqa: BLE001 - handed to the caller, who decides
+            self.error = error
+        finally:
+            self.done()
+
+    def take(self, index: int, part: Part) -> None:
+        raise NotImplementedError
+
+    def done(self) -> None:
+        """Called last, whatever happened."""
+
+
+class _Hashing(_Consumer):
+    def __init__(self, body: Body, digest: Any, count: bool) -> None:
+        super().__init__(body, "datapackages-hash")
+        self.digest, self.count, self.bytes, self.ascii = digest, count, 0, True
+
+    def take(self, index: int, part: Part) -> None:
+        self.digest.update(memoryview(part))  # hashlib releases the GIL
+        if self.count:
+            self.bytes += len(part)
+            self.ascii = self.ascii and _ascii(part)
+
+
+class WrittenDigest:
+    """md5, sha256, byte count and ASCII-ness of the bytes as they are written, like ``digest.FileDigest``;
+    the two hashes run side by side on their own threads."""
+
+    def __init__(self, body: Body) -> None:
+        self.md5, self.sha256 = hashlib.md5(), hashlib.sha256()
+        self._threads = [_Hashing(body, self.md5, True), _Hashing(body, self.sha256, False)]
+        for thread in self._threads:
+            thread.start()
+
+    def finish(self) -> WrittenDigest:
+        for thread in self._threads:
+            thread.join()
+        self.bytes, self.ascii = self._threads[0].bytes, self._threads[0].ascii
+        for thread in self._threads:
+            if thread.error is not None:
+                raise thread.error
+        return self
+
+
+def _ascii(part: Part) -> bool:
+    data = np.frombuffer(part, dtype=np.uint8)
+    return not len(data) or int(data.max()) < 128
+
+
+class WriteBehind(_Consumer):
+    """Writes the file as its slices come, while the checks run. ``head`` is set once the file's head (all
+    that ``detect`` reads) is on disk, or once writing ended, however it ended."""
+
+    def __init__(self, body: Body, path: Path) -> None:
+        super().__init__(body, "datapackages-write")
+        self.head = threading.Event()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.out = path.open("wb")
+        self.start()
+
+    def take(self, index: int, part: Part) -> None:
+        self.out.write(memoryview(part))
+        if index == 1 and _head_enough(part, self.body.first_rows):
+            self.out.flush()
+            self.head.set()
+
+    def done(self) -> None:
+        self.out.close()
+        self.head.set()
+
+
+def _head_enough(first: Part, rows: int) -> bool:
+    """Whether the header and the first slice hold more than everything ``detect`` reads (100,000 bytes and
+    100 lines), so that the file's opening can be decided while the rest is written."""
+    return rows >= 2 * SAMPLE_LINES and len(first) >= 10 * BUFFER_SIZE
 
 
 def _runs(table: pa.Table, validator: TableValidator) -> Iterator:
@@ -163,45 +243,14 @@ def _in_memory(path: Path, descriptor: dict[str, Any], header: bytes) -> Opened 
     return opened
 
 
-class WriteBehind(threading.Thread):
-    """Writes the file's head at once and the rest on a thread while the checks run: writing 150 MB can wait
-    on a busy disk for longer than the checks take. ``finish`` waits for it and raises what it met."""
-
-    def __init__(self, parts: list[bytes | pa.Buffer], path: Path, head: int) -> None:
-        super().__init__(daemon=True, name="datapackages-write")
-        self.parts, self.path, self.error = parts, path, None
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.out = path.open("wb")
-        try:
-            for part in parts[:head]:
-                self.out.write(memoryview(part))
-            self.out.flush()
-        except BaseException:
-            self.out.close()
-            raise
-        self.rest = parts[head:]
-        self.start()
-
-    def run(self) -> None:
-        try:
-            with self.out:
-                for part in self.rest:
-                    self.out.write(memoryview(part))
-        except BaseException as error:  # noqa: BLE001 - handed to the caller by finish()
-            self.error = error
-
-    def finish(self) -> None:
-        self.join()
-        if self.error is not None:
-            raise self.error
-
-
-def _head_parts(parts: list[bytes | pa.Buffer], first_rows: int) -> int:
-    """How many parts to write before reading the file's head: the header and the first slice when it holds
-    more than everything ``detect`` reads (100,000 bytes and 100 lines), else every part."""
-    if len(parts) > 2 and first_rows >= 2 * SAMPLE_LINES and len(parts[1]) >= 10 * BUFFER_SIZE:
-        return 2
-    return len(parts)
+def _check(table: pa.Table, opened: Opened, limit_errors: int) -> TableValidator:
+    validator = TableValidator(opened.table, limit_errors, opened.header_errors)
+    base = 1
+    for parsed, findings in _ordered(_runs(table, validator), 2 * WORKERS):
+        if not validator.process(parsed, findings, base):
+            break
+        base += parsed.lines
+    return validator
 
 
 def write_and_validate(
@@ -221,50 +270,33 @@ def write_and_validate(
     descriptor = _schema_descriptor(schema)
     info = engine_info if engine_info is not None else {}
     table = text_table(table)
-    parts, unquoted = csv_parts(table)
-    if not unquoted:
-        _write(parts, path)
+    body = Body(table, "none")
+    digest = WrittenDigest(body)
+    writer = WriteBehind(body, path)
+    opened: Opened | None = None
+    validator: TableValidator | None = None
+    reason = "outside the light path's ground"
+    try:
+        writer.head.wait()
+        if writer.error is None and (opened := _in_memory(path, descriptor, body.header)) is not None:
+            try:
+                validator = _check(table, opened, limit_errors)
+            except (UnicodeDecodeError, OSError, ValueError, RuntimeError) as error:  # as run.validate does
+                reason = f"checks failed: {error}"
+    finally:
+        writer.join()
+        body.settle()
+    if isinstance(writer.error, pa.ArrowInvalid):  # a value holds a comma, a quote or a line break
+        _write(list(Body(table, "needed").parts()), path)
         info["memory"] = "quoted values"
         return validate_file(path, descriptor, limit_errors=limit_errors, engine_info=info)
-    digest = WrittenDigest(parts)  # hashing runs while the file is written
-    writer = WriteBehind(parts, path, _head_parts(parts, min(_step(table.num_rows), table.num_rows)))
-    try:
-        report = _validate_in_memory(table, path, descriptor, parts[0], digest, limit_errors, info, started)
-    finally:
-        writer.finish()
-    if report is None:
-        return validate_file(path, descriptor, limit_errors=limit_errors, engine_info=info)
-    return report
-
-
-def _validate_in_memory(
-    table: pa.Table,
-    path: Path,
-    descriptor: dict[str, Any],
-    header: bytes,
-    digest: WrittenDigest,
-    limit_errors: int,
-    info: dict[str, str],
-    started: float,
-) -> dict[str, Any] | None:
-    """The report from the table's columns, or None (with the reason in ``info``) to validate the file."""
-    opened = _in_memory(path, descriptor, header)
-    if opened is None:
-        info["memory"] = "outside the light path's ground"
-        return None
-    validator = TableValidator(opened.table, limit_errors, opened.header_errors)
-    base = 1
-    try:
-        for parsed, findings in _ordered(_runs(table, validator), 2 * WORKERS):
-            if not validator.process(parsed, findings, base):
-                break
-            base += parsed.lines
-    except (UnicodeDecodeError, OSError, ValueError, RuntimeError) as error:  # as run.validate does
-        info["memory"] = f"checks failed: {error}"
-        return None
+    if writer.error is not None:
+        raise writer.error
     digest.finish()
-    if opened.encoding.lower() in ("ascii", "us-ascii") and not digest.ascii:
-        info["memory"] = "non-ASCII bytes in a file read as ASCII"
-        return None
+    if opened is not None and opened.encoding.lower() in ("ascii", "us-ascii") and not digest.ascii:
+        validator, reason = None, "non-ASCII bytes in a file read as ASCII"
+    if opened is None or validator is None:
+        info["memory"] = reason
+        return validate_file(path, descriptor, limit_errors=limit_errors, engine_info=info)
     info.update(engine="fast", reason="", memory="")
     return build_report(opened.where, validator, digest, time.perf_counter() - started)

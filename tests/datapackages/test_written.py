@@ -153,12 +153,17 @@ def test_write_csv_quotes_only_when_a_value_needs_it(tmp_path: Path) -> None:
 
 def test_a_large_table_is_written_behind_the_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     heads = []
-    head_parts = written_module._head_parts
-    monkeypatch.setattr(written_module, "_head_parts", lambda parts, rows: heads.append(head_parts(parts, rows)) or 2)
+    head_enough = written_module._head_enough
+
+    def recorded(part: bytes, rows: int) -> bool:
+        heads.append(head_enough(part, rows))
+        return heads[-1]
+
+    monkeypatch.setattr(written_module, "_head_enough", recorded)
     table, schema = _incidents(60_000, np.random.default_rng(5))
     rows = table.slice(59_990).to_pylist()
     rows[5]["incident_month"] = "2024-00"  # an error in the last slice, written while the checks run
     table = pa.concat_tables([table.slice(0, 59_990), pa.Table.from_pylist(rows, schema=table.schema)])
     ours, files, info = _both(table, tmp_path / "data.csv", schema)
-    assert heads == [2] and info["memory"] == ""
+    assert heads == [True] and info["memory"] == ""
     assert ours == files and [e["rowNumber"] for e in ours["tasks"][0]["errors"]] == [59_997]
