@@ -13,6 +13,7 @@ from pandas.arrays import ArrowStringArray
 
 from publishers.framework import Catalogue, Column, Input, Link, Open, PublisherSpec, Rejects, Source
 from publishers.framework import transforms as t
+from publishers.framework.transforms.base import arrow_text
 
 COLUMNS = (
     Column("incident_id", ("Crime ID",)),
@@ -32,9 +33,7 @@ POLICE_INPUT = Input(Source("police/*-street.csv", header_contains=("Crime ID", 
 
 
 def _arrow(column: pd.Series) -> pa.Array:
-    array = pa.array(column.astype(pd.StringDtype("pyarrow")).array)
-    array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
-    return array.cast(pa.large_string())
+    return arrow_text(column).cast(pa.large_string())
 
 
 def fill_incident_ids(frame: pd.DataFrame) -> pd.DataFrame:
@@ -45,7 +44,8 @@ def fill_incident_ids(frame: pd.DataFrame) -> pd.DataFrame:
     if not pc.any(blank).as_py():
         return frame
     dash = pa.scalar("-", pa.large_string())
-    keys = pc.binary_join_element_wise(_arrow(frame["service"]), _arrow(frame["incident_month"]), dash).filter(blank)
+    service, month = _arrow(frame["service"]).filter(blank), _arrow(frame["incident_month"]).filter(blank)
+    keys = pc.binary_join_element_wise(service, month, dash)
     codes = keys.dictionary_encode().indices.to_numpy(zero_copy_only=False)
     numbers = pd.Series(codes).groupby(codes).cumcount().to_numpy() + 1
     padded = pc.utf8_lpad(pa.array(numbers).cast(pa.large_string()), width=6, padding="0")
