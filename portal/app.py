@@ -46,20 +46,32 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fla
 
 
 class ReadAhead:
-    """Reads a request body a mebibyte at a time and hands it out in the parser's pieces (64 KiB): gunicorn's
-    body reader copies its read-ahead buffer (up to 1 MiB) on every read, so many small reads of a large
-    upload cost more than receiving it."""
+    """Reads a request body a mebibyte at a time into one buffer and hands it out in the parser's pieces as
+    views, without copying: gunicorn's body reader copies its read-ahead buffer (up to 1 MiB) on every read,
+    so many small reads of a large upload cost more than receiving it. A piece is valid until the next read,
+    and werkzeug's parser copies each piece into its own buffer before it reads again."""
 
     def __init__(self, stream: IO[bytes], size: int = 1 << 20) -> None:
-        self.stream, self.size = stream, size
-        self.held, self.at = b"", 0
+        self.stream = stream
+        self.buffer = bytearray(size)
+        self.view = memoryview(self.buffer)
+        self.held = self.at = 0
 
-    def read(self, size: int = -1) -> bytes:
-        if self.at >= len(self.held):
-            self.held, self.at = self.stream.read(self.size), 0
-        piece = self.held[self.at : self.at + size] if size >= 0 else self.held[self.at :]
-        self.at += len(piece)
+    def read(self, size: int = -1) -> memoryview:
+        if self.at >= self.held:
+            self.held, self.at = self._fill(), 0
+        end = self.held if size < 0 else min(self.held, self.at + size)
+        piece = self.view[self.at : end]
+        self.at = end
         return piece
+
+    def _fill(self) -> int:
+        readinto = getattr(self.stream, "readinto", None)  # a chunked body may come as the server's own stream
+        if readinto is not None:
+            return readinto(self.view) or 0
+        data = self.stream.read(len(self.buffer))
+        self.buffer[: len(data)] = data
+        return len(data)
 
 
 class LargeReadsFormDataParser(FormDataParser):

@@ -182,3 +182,22 @@ def test_a_spool_rewritten_in_place_is_copied_and_hashed_again(tmp_path):
     path = spool.path
     spool.close()
     assert not path.exists()
+
+
+@pytest.mark.parametrize("readinto", [True, False])
+def test_bodies_are_read_ahead_in_views_from_any_stream(readinto):
+    from portal.app import ReadAhead
+
+    class Plain:  # a server's own input stream may have only read()
+        def __init__(self, data: bytes) -> None:
+            self.data = io.BytesIO(data)
+
+        def read(self, size: int = -1) -> bytes:
+            return self.data.read(size)
+
+    data = CSV * 100
+    reader = ReadAhead(io.BytesIO(data) if readinto else Plain(data), size=100_000)
+    pieces = []
+    while piece := reader.read(65_536):
+        pieces.append(bytes(piece))
+    assert b"".join(pieces) == data and max(len(p) for p in pieces) == 65_536
