@@ -8,10 +8,10 @@ checks run on the columns themselves (on two threads, in runs, like the cut-up f
 md5 and sha256 are computed from the bytes as each slice of them is written, the file is written behind, and
 frictionless's opening of the file (encoding, dialect, header, labels) is still decided from the written
 file's head by ``detect``. Everything overlaps: on a busy machine the longest chain (md5 over every byte) no
-longer waits for the writing to finish before it starts. The report
-is the one ``validate_file`` gives for the written file; anything outside that ground (quoted values, a
-dialect or encoding the light path does not read as written, a schema outside its ground) is validated
-from the file by ``validate_file`` itself.
+longer waits for the writing to finish before it starts. The report is the one ``validate_file`` gives for
+the written file (``tests/datapackages/test_written.py`` compares them); anything outside that ground (quoted
+values, a dialect or encoding the light path does not read as written, a schema outside its ground) is
+validated from the file by ``validate_file`` itself.
 """
 
 from __future__ import annotations
