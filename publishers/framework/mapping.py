@@ -152,8 +152,14 @@ def _transform(
 
 
 def constant_column(value: str, n: int) -> pd.Series:
-    """``n`` copies of one string, built in Arrow (a Python list of a million strings costs seconds)."""
-    return pd.Series(ArrowStringArray(pa.chunked_array([pa.repeat(pa.scalar(value, pa.string()), n)])))
+    """``n`` copies of one string, built in Arrow (a Python list of a million strings costs seconds); Arrow
+    arrays are immutable, so the columns of one value and length share one array."""
+    return pd.Series(ArrowStringArray(_repeated(value, n)))
+
+
+@lru_cache(maxsize=8)
+def _repeated(value: str, n: int) -> pa.ChunkedArray:
+    return pa.chunked_array([pa.repeat(pa.scalar(value, pa.large_string()), n)])
 
 
 def _problems(raw: RawTable, header: str, original: pd.Series, wrong: np.ndarray, expected: str, room: int) -> list:

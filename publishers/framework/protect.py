@@ -10,12 +10,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-from pandas.arrays import ArrowStringArray
 
 from datapackages.schemas import field_disclosure, load_schema
 from publishers.framework.errors import DataError, Problem
 from publishers.framework.geography import Geography
+from publishers.framework.mapping import constant_column
 from publishers.framework.spec import Aggregate, MetadataOnly, Open, Release, Synthetic
 
 
@@ -67,7 +66,7 @@ def withhold(rows: pd.DataFrame, schema: dict[str, Any], release: Open) -> tuple
 
 def blank_text(n: int, index: pd.Index) -> pd.Series:
     """``n`` empty strings, built in Arrow (assigning "" to a column makes a million Python objects)."""
-    return pd.Series(ArrowStringArray(pa.chunked_array([pa.repeat(pa.scalar("", pa.string()), n)])), index=index)
+    return constant_column("", n).set_axis(index)
 
 
 def _synthetic(checked_csv: Path, schema: dict[str, Any], release: Synthetic) -> Released:
