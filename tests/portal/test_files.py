@@ -201,3 +201,16 @@ def test_bodies_are_read_ahead_in_views_from_any_stream(readinto):
     while piece := reader.read(65_536):
         pieces.append(bytes(piece))
     assert b"".join(pieces) == data and max(len(p) for p in pieces) == 65_536
+
+
+def test_a_spool_that_cannot_write_fails_the_write_and_still_closes(tmp_path):
+    spool = HashingSpool(tmp_path)
+    spool.write(b"x" * (MEMORY_LIMIT + 1))
+    spool._file.close()  # the disk goes away under the spool
+    with pytest.raises(ValueError):
+        for _ in range(100):
+            spool.write(b"y" * 1024)
+        spool.on_disk()
+    path = spool.path
+    spool.close()
+    assert spool.closed and not path.exists()
