@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import re
 import shutil
 import uuid
@@ -47,6 +48,11 @@ class ResourceSpec:
     name: str | None = None
     title: str | None = None
     description: str | None = None
+    # Set by a caller that has just written and validated ``path``: a source that needs no re-encoding is
+    # hard-linked into the package instead of copied, and its sha256 (from the validation report of these
+    # very bytes) is taken instead of reading the file again.
+    link: bool = False
+    sha256: str | None = None
 
 
 def _slug(text: str) -> str:
@@ -62,18 +68,26 @@ def _source_format(source: Path) -> tuple[str, str, str]:
         return resource.encoding or "utf-8", delimiter, quote
 
 
-def _normalise_csv(source: Path, target: Path) -> None:
-    """Write the source as UTF-8 (no BOM), comma-separated, minimally quoted CSV with CRLF line ends."""
+def _normalise_csv(source: Path, target: Path, link: bool = False) -> bool:
+    """Write the source as UTF-8 (no BOM), comma-separated, minimally quoted CSV with CRLF line ends.
+    Returns whether the target holds the source's bytes unchanged."""
     encoding, delimiter, quote = _source_format(source)
     if encoding in ("utf-8", "ascii") and delimiter == "," and quote == '"':
-        shutil.copyfile(source, target)
-        return
+        target.unlink(missing_ok=True)
+        try:
+            if not link:
+                raise OSError("copy asked for")
+            os.link(source, target)
+        except OSError:  # another file system, or a copy asked for
+            shutil.copyfile(source, target)
+        return True
     with (
         source.open(encoding=encoding, newline="") as src,
         target.open("w", encoding="utf-8", newline="") as out,
     ):
         writer = csv.writer(out)
         writer.writerows(csv.reader(src, delimiter=delimiter, quotechar=quote))
+    return False
 
 
 def _file_facts(path: Path) -> tuple[int, str]:
@@ -94,13 +108,16 @@ def _resource_descriptor(spec: ResourceSpec, out_dir: Path, used: set[str]) -> d
     used.add(name)
     data_path = out_dir / "data" / f"{name}.csv"
     data_path.parent.mkdir(parents=True, exist_ok=True)
-    _normalise_csv(spec.path, data_path)
+    unchanged = _normalise_csv(spec.path, data_path, spec.link)
     schema_name = schema.get("name") or f"{name}-schema"
     schema_version = schema.get("version", "")
     schema_file = f"schemas/{schema_name}" + (f"-{schema_version}" if schema_version else "") + ".json"
     (out_dir / schema_file).parent.mkdir(parents=True, exist_ok=True)
     (out_dir / schema_file).write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    size, sha256 = _file_facts(data_path)
+    if unchanged and spec.sha256:
+        size, sha256 = data_path.stat().st_size, spec.sha256
+    else:
+        size, sha256 = _file_facts(data_path)
     descriptor = {
         "name": name,
         "type": "table",

@@ -6,6 +6,7 @@ The raw extract is the data.police.uk street file (``Crime ID`` blank for anti-s
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -13,6 +14,7 @@ from pandas.arrays import ArrowStringArray
 
 from publishers.framework import Catalogue, Column, Input, Link, Open, PublisherSpec, Rejects, Source
 from publishers.framework import transforms as t
+from publishers.framework.transforms.base import arrow_text
 
 COLUMNS = (
     Column("incident_id", ("Crime ID",)),
@@ -32,9 +34,7 @@ POLICE_INPUT = Input(Source("police/*-street.csv", header_contains=("Crime ID", 
 
 
 def _arrow(column: pd.Series) -> pa.Array:
-    array = pa.array(column.astype(pd.StringDtype("pyarrow")).array)
-    array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
-    return array.cast(pa.large_string())
+    return arrow_text(column).cast(pa.large_string())
 
 
 def fill_incident_ids(frame: pd.DataFrame) -> pd.DataFrame:
@@ -45,11 +45,15 @@ def fill_incident_ids(frame: pd.DataFrame) -> pd.DataFrame:
     if not pc.any(blank).as_py():
         return frame
     dash = pa.scalar("-", pa.large_string())
-    keys = pc.binary_join_element_wise(_arrow(frame["service"]), _arrow(frame["incident_month"]), dash).filter(blank)
+    service, month = _arrow(frame["service"]).filter(blank), _arrow(frame["incident_month"]).filter(blank)
+    keys = pc.binary_join_element_wise(service, month, dash)
     codes = keys.dictionary_encode().indices.to_numpy(zero_copy_only=False)
     numbers = pd.Series(codes).groupby(codes).cumcount().to_numpy() + 1
     padded = pc.utf8_lpad(pa.array(numbers).cast(pa.large_string()), width=6, padding="0")
-    filled = pc.replace_with_mask(ids, blank, pc.binary_join_element_wise(keys, padded, dash))
+    # Arrow's replace_with_mask copies strings one by one; taking from [ids, new ids] is twice as fast.
+    positions = np.arange(len(ids))
+    positions[np.flatnonzero(blank.to_numpy(zero_copy_only=False))] = len(ids) + np.arange(len(keys))
+    filled = pa.concat_arrays([ids, pc.binary_join_element_wise(keys, padded, dash)]).take(pa.array(positions))
     frame = frame.copy()
     frame["incident_id"] = pd.Series(ArrowStringArray(pa.chunked_array([filled])), index=frame.index)
     return frame

@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-__all__ = ["validate_file", "frictionless_report"]
+__all__ = ["validate_file", "frictionless_report", "write_and_validate"]
 
 
 def _schema_descriptor(schema: dict[str, Any] | str | Path) -> dict[str, Any]:
@@ -63,3 +63,19 @@ def validate_file(
     options = {"encoding": encoding, "hash": hash, "bytes": bytes}
     info = engine_info if engine_info is not None else {}
     return run.validate(path, _schema_descriptor(schema), limit_errors, options, sizes, info)
+
+
+def write_and_validate(
+    table: Any,
+    path: str | Path,
+    schema: dict[str, Any] | str | Path,
+    *,
+    limit_errors: int = 1000,
+    engine_info: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Write a ``pyarrow.Table`` of text as the CSV file ``path`` and return the report ``validate_file`` gives
+    for that file, checking the columns in memory instead of reading the file back whenever that gives the
+    same answer (``written``)."""
+    from .written import write_and_validate as write_then_report
+
+    return write_then_report(table, path, schema, limit_errors=limit_errors, engine_info=engine_info)

@@ -3,17 +3,14 @@ partner's own file and line, and the rows-held-back policy applied."""
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.csv as pacsv
 
-from datapackages.validate import validate_file
+from datapackages.validate import written
 from publishers.framework.errors import DataError, Problem
 from publishers.framework.mapping import PROBLEMS_KEPT, Mapped
 from publishers.framework.spec import Rejects
@@ -24,21 +21,13 @@ MAX_PASSES = 20
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     """UTF-8, comma-separated, header first: the form every resource takes. Values are quoted only when some
     value needs it (pyarrow's 'needed' style quotes every text value, so use it only then)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    table = pa.table({name: _arrow_text(frame[name]) for name in frame.columns})
-    line = io.StringIO()
-    csv.writer(line, lineterminator="\n").writerow(table.column_names)
-    header = line.getvalue()
-    for style in ("none", "needed"):  # pyarrow refuses "none" (cheaply) when a value holds , " or a line break
-        try:
-            with path.open("wb") as out:
-                out.write(header.encode("utf-8"))
-                options = pacsv.WriteOptions(quoting_style=style, include_header=False)
-                pacsv.write_csv(table, out, write_options=options)
-            return path
-        except pa.ArrowInvalid:
-            continue
+    written.write_csv(text_table(frame), path)
     return path
+
+
+def text_table(frame: pd.DataFrame) -> pa.Table:
+    """The frame's columns as Arrow text, as they will be written."""
+    return pa.table({name: _arrow_text(frame[name]) for name in frame.columns})
 
 
 def _arrow_text(values: pd.Series) -> pa.Array:
@@ -50,8 +39,9 @@ def _arrow_text(values: pd.Series) -> pa.Array:
 
 
 def validate_frame(frame: pd.DataFrame, schema: dict[str, Any], path: Path) -> dict[str, Any]:
-    write_csv(frame, path)
-    return validate_file(path, schema, limit_errors=PROBLEMS_KEPT)
+    """Write the rows as the CSV file ``path`` and validate that file: datapackages checks the columns in
+    memory when that gives the same report as reading the file back (it does for unquoted UTF-8 text)."""
+    return written.write_and_validate(text_table(frame), path, schema, limit_errors=PROBLEMS_KEPT)
 
 
 def _errors(report: dict[str, Any]) -> list[dict[str, Any]]:

@@ -15,6 +15,8 @@ from publishers.framework.errors import DataError, Problem, SetupError
 
 CHUNK = 4 << 20
 NOT_TEXT = "a CSV saved as text: UTF-8 or cp1252 (UTF-16 needs its byte-order mark)"
+# Encodings in which every ASCII byte is that character alone (not UTF-16/32, not UTF-7 or escape encodings).
+ASCII_SUPERSETS = {"utf-8", "cp1252", "iso8859-1", "iso8859-15", "ascii", "cp1250", "gb18030"}
 BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
@@ -30,9 +32,13 @@ def _known(name: str) -> str:
 def _first_bad_byte(path: Path, encoding: str) -> int | None:
     """Offset of the first byte that does not decode, or None when the whole file decodes."""
     decoder = codecs.getincrementaldecoder(encoding)()
+    ascii_safe = codecs.lookup(encoding).name in ASCII_SUPERSETS
     offset = 0
     with path.open("rb") as stream:
         while chunk := stream.read(CHUNK):
+            if ascii_safe and chunk.isascii() and not decoder.getstate()[0]:
+                offset += len(chunk)  # plain ASCII decodes the same in all of them: skip making the text
+                continue
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:

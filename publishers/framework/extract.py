@@ -158,7 +158,7 @@ def _read_csv(path: Path, label: str, source: Source, expected: list[str]) -> Ra
                 delimiter=delimiter, newlines_in_values=newlines, invalid_row_handler=ragged
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
+                column_types=dict.fromkeys(names, pa.large_string()),  # pandas' own text type: no cast
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
@@ -323,8 +323,12 @@ def _drop_rows(table: RawTable, source: Source) -> RawTable:
     """Drop blank rows and rows matching the spec's patterns (totals, footers), keeping line numbers right."""
     frame = table.frame
     keep = np.zeros(len(frame), dtype=bool)
-    for name in frame.columns:
-        keep |= frame[name].str.strip().ne("").to_numpy(dtype=bool, na_value=False)
+    for name in frame.columns:  # a row is kept at its first non-blank cell: later columns see only the rest
+        todo = np.flatnonzero(~keep)
+        if not len(todo):
+            break
+        cells = frame[name] if len(todo) == len(frame) else frame[name].iloc[todo]
+        keep[todo] = cells.str.strip().ne("").to_numpy(dtype=bool, na_value=False)
     for columns, pattern in source.drop_rows:
         wanted = {normalise_label(c) for c in ((columns,) if isinstance(columns, str) else columns)}
         match = [c for c in frame.columns if normalise_label(c) in wanted]

@@ -12,9 +12,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from publishers.framework.errors import SetupError
 from publishers.framework.extract import normalise_label
+from publishers.framework.transforms.base import arrow_text, text_series
 
 ALIASES = {
     "lsoa": ("lsoa11cd", "lsoa21cd", "lsoacd", "lsoacode", "lsoacode2011", "lsoacode2021"),
@@ -41,9 +43,10 @@ class Geography:
 
     def authority_of(self, lsoa: pd.Series) -> pd.Series:
         """Each LSOA's local authority ("" when unknown), looked up once per distinct code."""
-        codes, uniques = pd.factorize(lsoa.to_numpy(dtype=object))
-        found = np.array([self.lsoa_authority.get(u, "") for u in uniques] + [""], dtype=object)
-        return pd.Series(found[codes], index=lsoa.index, dtype=pd.StringDtype("pyarrow"))
+        text = arrow_text(lsoa)
+        encoded = text.dictionary_encode()
+        found = pa.array([self.lsoa_authority.get(u, "") for u in encoded.dictionary.to_pylist()], text.type)
+        return text_series(found.take(encoded.indices), lsoa.index)
 
     def __len__(self) -> int:
         return len(self.codes.get("lsoa", ()))

@@ -4,7 +4,10 @@ apply the transforms, and remember for every output row which file and line it c
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import os
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -99,32 +102,64 @@ def map_table(
     bad = np.zeros(n, dtype=bool)
     problems: list[Problem] = []
     count = 0
+    # Columns are transformed on two threads (Arrow's kernels release the GIL); their problems and notes
+    # are then taken in column order, so the outcome is the same as one column after another.
+    running: dict[str, Future] = {}
     for column in inp.columns:
         header = _find(raw, column) if column.value is None else None
-        if header is None:
+        if header is not None:
+            headers[column.field] = header
+            source = raw.frame[header]
+            running[column.field] = _pool().submit(_transform, column, source, replace(ctx, notes=[]))
+    for column in inp.columns:
+        if column.field not in running:
             constant = column.value if column.value is not None else column.default
             if column.value is None and constant:
                 ctx.notes.append(f"{raw.file}: no column for {column.field}; filled with {constant!r}")
             out[column.field] = constant_column(constant, n)
             continue
-        headers[column.field] = header
-        original = raw.frame[header].astype(TEXT).fillna("")
-        values = original.str.strip()
-        for transform in column.transforms:
-            values, wrong = transform.apply(values, ctx)
-            if wrong.any():
-                count += int(wrong.sum())
-                bad |= wrong
-                problems += _problems(raw, header, original, wrong, transform.expected, PROBLEMS_KEPT - len(problems))
-                values = values.where(~pd.Series(wrong, index=values.index), "")
-        out[column.field] = values.reset_index(drop=True)
+        values, original, found, notes = running[column.field].result()
+        header = headers[column.field]
+        for wrong, expected in found:
+            count += int(wrong.sum())
+            bad |= wrong
+            problems += _problems(raw, header, original, wrong, expected, PROBLEMS_KEPT - len(problems))
+        ctx.notes.extend(notes)
+        out[column.field] = values
     frame = pd.DataFrame({f: out[f] if f in out else constant_column("", n) for f in fields})
     return frame, bad, problems, count, headers
 
 
+@lru_cache(maxsize=1)
+def _pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1), thread_name_prefix="publish-map")
+
+
+def _transform(
+    column: Column, source: pd.Series, ctx: Context
+) -> tuple[pd.Series, pd.Series, list[tuple[np.ndarray, str]], list[str]]:
+    """One column through its transforms: (values, original text, (bad cells, expected) per transform that
+    found some, notes). A transform's bad cells are blanked before the next transform sees them."""
+    original = source.astype(TEXT).fillna("")
+    values = original.str.strip()
+    found = []
+    for transform in column.transforms:
+        values, wrong = transform.apply(values, ctx)
+        if wrong.any():
+            found.append((wrong, transform.expected))
+            values = values.where(~pd.Series(wrong, index=values.index), "")
+    return values.reset_index(drop=True), original, found, ctx.notes
+
+
 def constant_column(value: str, n: int) -> pd.Series:
-    """``n`` copies of one string, built in Arrow (a Python list of a million strings costs seconds)."""
-    return pd.Series(ArrowStringArray(pa.chunked_array([pa.repeat(pa.scalar(value, pa.string()), n)])))
+    """``n`` copies of one string, built in Arrow (a Python list of a million strings costs seconds); Arrow
+    arrays are immutable, so the columns of one value and length share one array."""
+    return pd.Series(ArrowStringArray(_repeated(value, n)))
+
+
+@lru_cache(maxsize=8)
+def _repeated(value: str, n: int) -> pa.ChunkedArray:
+    return pa.chunked_array([pa.repeat(pa.scalar(value, pa.large_string()), n)])
 
 
 def _problems(raw: RawTable, header: str, original: pd.Series, wrong: np.ndarray, expected: str, room: int) -> list:

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from datapackages.package import ResourceSpec, build_package
-from datapackages.validate import validate_file
-from publishers.framework.checks import write_csv
+from datapackages.validate.written import write_and_validate
+from publishers.framework.checks import text_table
 from publishers.framework.errors import DataError, Problem
 from publishers.framework.protect import Released
 from publishers.framework.spec import PublisherSpec
@@ -63,8 +63,12 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _file(role: str, path: Path, description: str, fmt: str, schema: dict | None = None) -> BuiltFile:
-    return BuiltFile(role, path, path.name, description, fmt, sha256_of(path), path.stat().st_size, schema)
+def _file(
+    role: str, path: Path, description: str, fmt: str, schema: dict | None = None, known: tuple[str, int] | None = None
+) -> BuiltFile:
+    """``known``: (sha256, size) the package descriptor already states for this file."""
+    sha256, size = known or (sha256_of(path), path.stat().st_size)
+    return BuiltFile(role, path, path.name, description, fmt, sha256, size, schema)
 
 
 def _json(path: Path, data: Any) -> Path:
@@ -105,8 +109,7 @@ def build(spec: PublisherSpec, released: Released, work: Path, created: datetime
             os.replace(released.checked[0], data)
             validation = _renamed(released.checked[1], data)
         else:
-            write_csv(released.frame, data)
-            validation = validate_file(data, released.schema)
+            validation = write_and_validate(text_table(released.frame), data, released.schema)
         if not validation["valid"]:
             errors = validation["tasks"][0]["errors"][:20]
             problems = [
@@ -117,17 +120,23 @@ def build(spec: PublisherSpec, released: Released, work: Path, created: datetime
             ]
             raise DataError("the release does not conform to its schema; nothing was published", problems)
         rows_out = len(released.frame)
-        resource = ResourceSpec(path=data, schema=released.schema, name=spec.name, title=spec.catalogue.title)
+        stats = validation["tasks"][0]["stats"]  # the validator hashed exactly these bytes: no second read
+        resource = ResourceSpec(
+            path=data, schema=released.schema, name=spec.name, title=spec.catalogue.title, link=True,
+            sha256=stats.get("sha256"),
+        )  # fmt: skip
         built = build_package([resource], package_metadata(spec, created), folder, make_zip=False)
         descriptor = built["descriptor"]
         schema_name = released.schema.get("title") or released.schema.get("name")
+        described = descriptor["resources"][0]
         files.append(
             _file(
                 "data",
-                folder / "data" / f"{spec.name}.csv",
+                folder / described["path"],
                 f"The data, on the standard schema {schema_name}.",
                 "CSV",
                 released.schema,
+                known=(described["hash"].removeprefix("sha256:"), described["bytes"]),
             )
         )
         files.append(_file("datapackage", folder / "datapackage.json", "Frictionless data package descriptor.", "JSON"))

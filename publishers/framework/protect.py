@@ -14,6 +14,7 @@ import pandas as pd
 from datapackages.schemas import field_disclosure, load_schema
 from publishers.framework.errors import DataError, Problem
 from publishers.framework.geography import Geography
+from publishers.framework.mapping import constant_column
 from publishers.framework.spec import Aggregate, MetadataOnly, Open, Release, Synthetic
 
 
@@ -59,8 +60,13 @@ def withhold(rows: pd.DataFrame, schema: dict[str, Any], release: Open) -> tuple
         if name in out.columns and out[name].ne("").any():
             notes.append(f"{name}: withheld ({disclosure.get(name, 'none').replace('-', ' ')})")
         if name in out.columns:
-            out[name] = ""
+            out[name] = blank_text(len(out), out.index)
     return out, notes
+
+
+def blank_text(n: int, index: pd.Index) -> pd.Series:
+    """``n`` empty strings, built in Arrow (assigning "" to a column makes a million Python objects)."""
+    return constant_column("", n).set_axis(index)
 
 
 def _synthetic(checked_csv: Path, schema: dict[str, Any], release: Synthetic) -> Released:

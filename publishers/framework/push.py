@@ -20,6 +20,7 @@ from ckanapi import RemoteCKAN
 from ckanapi.errors import CKANAPIError, NotAuthorized, NotFound, ValidationError
 
 from publishers.framework.errors import SetupError
+from publishers.framework.multipart import streamed
 from publishers.framework.packaging import Built
 
 USER_AGENT = "nyy-publish/0.1 (+https://github.com/)"
@@ -64,7 +65,7 @@ class Catalogue:
     def __init__(self, url: str, token: str | None) -> None:
         self.url = url.rstrip("/")
         session = requests.Session()
-        session.request = _with_timeout(session.request)  # type: ignore[method-assign]
+        session.request = streamed(_with_timeout(session.request))  # type: ignore[method-assign]
         self.ckan = RemoteCKAN(self.url, apikey=token, user_agent=USER_AGENT, session=session)
 
     def call(self, action: str, data: dict[str, Any] | None = None, files: dict[str, Any] | None = None) -> Any:

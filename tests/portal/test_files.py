@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from portal.storage import LocalStorage
+from portal.storage.spool import MEMORY_LIMIT, HashingSpool
+
 CSV = b"lsoa_code,count\n" + b"".join(f"E0102{7000 + i:04d},{i}\n".encode() for i in range(2000))
 
 
@@ -152,3 +155,62 @@ def test_private_dataset_files_need_membership(client, api, factory, editor, bac
     assert client.get(url, headers={"Authorization": editor}).status_code == 200
     factory.user("stranger")
     assert client.get(url, headers={"Authorization": factory.token("stranger")}).status_code == 403
+
+
+def test_a_large_upload_is_hashed_as_it_arrives_and_linked_into_storage(client, editor, settings, backend):
+    big = CSV * 40  # beyond what the request parser keeps in memory: spooled beside storage
+    assert len(big) > MEMORY_LIMIT
+    res = upload(client, editor, data=big, filename="big.csv")
+    assert res["size"] == len(big) and res["hash"] == "sha256:" + hashlib.sha256(big).hexdigest()
+    (stored,) = stored_files(settings)
+    assert stored.read_bytes() == big
+    assert stored.stat().st_nlink == 1  # the spooled name is gone: one file, stored once
+    assert not list((Path(settings.storage_path) / ".incoming").iterdir())
+    assert client.get(path_of(res["url"])).data == big
+
+
+def test_a_spool_rewritten_in_place_is_copied_and_hashed_again(tmp_path):
+    spool = HashingSpool(tmp_path)
+    spool.write(b"x" * (MEMORY_LIMIT + 1))
+    assert spool.on_disk() is not None and spool.on_disk()[1] == hashlib.sha256(b"x" * (MEMORY_LIMIT + 1)).hexdigest()
+    spool.seek(0)
+    spool.write(b"y")  # not written front to back: its running hash no longer describes it
+    assert spool.on_disk() is None
+    spool.seek(0)
+    stored = LocalStorage(tmp_path / "files").put("k", spool)
+    assert stored.sha256 == hashlib.sha256(b"y" + b"x" * MEMORY_LIMIT).hexdigest()
+    path = spool.path
+    spool.close()
+    assert not path.exists()
+
+
+@pytest.mark.parametrize("readinto", [True, False])
+def test_bodies_are_read_ahead_in_views_from_any_stream(readinto):
+    from portal.app import ReadAhead
+
+    class Plain:  # a server's own input stream may have only read()
+        def __init__(self, data: bytes) -> None:
+            self.data = io.BytesIO(data)
+
+        def read(self, size: int = -1) -> bytes:
+            return self.data.read(size)
+
+    data = CSV * 100
+    reader = ReadAhead(io.BytesIO(data) if readinto else Plain(data), size=100_000)
+    pieces = []
+    while piece := reader.read(65_536):
+        pieces.append(bytes(piece))
+    assert b"".join(pieces) == data and max(len(p) for p in pieces) == 65_536
+
+
+def test_a_spool_that_cannot_write_fails_the_write_and_still_closes(tmp_path):
+    spool = HashingSpool(tmp_path)
+    spool.write(b"x" * (MEMORY_LIMIT + 1))
+    spool._file.close()  # the disk goes away under the spool
+    with pytest.raises(ValueError):
+        for _ in range(100):
+            spool.write(b"y" * 1024)
+        spool.on_disk()
+    path = spool.path
+    spool.close()
+    assert spool.closed and not path.exists()

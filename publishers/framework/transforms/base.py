@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+from pandas.arrays import ArrowStringArray
 
 if TYPE_CHECKING:
     from publishers.framework.geography import Geography
@@ -28,6 +30,20 @@ def _mask(series: pd.Series) -> np.ndarray:
 
 def _text(values: pd.Series) -> pd.Series:
     return values.astype(pd.StringDtype("pyarrow")).fillna("")
+
+
+def arrow_text(values: pd.Series) -> pa.Array:
+    """A text column as one Arrow string array ("" for missing), without a Python object per cell."""
+    if not isinstance(values.dtype, pd.StringDtype) or values.dtype.storage != "pyarrow":
+        values = _text(values)
+    array = pa.array(values.array)
+    array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+    return array.fill_null("") if array.null_count else array
+
+
+def text_series(array: pa.Array, index: pd.Index) -> pd.Series:
+    """An Arrow string array as a text column on ``index``."""
+    return pd.Series(ArrowStringArray(pa.chunked_array([array])), index=index)
 
 
 def _per_unique(values: pd.Series, todo: np.ndarray, parse) -> tuple[pd.Series, np.ndarray]:  # noqa: ANN001

@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from publishers.framework.transforms.base import Transform, _mask, _text
+from publishers.framework.transforms.base import Transform, arrow_text, text_series
 
 
 @dataclass(frozen=True, repr=False)
@@ -23,18 +23,16 @@ class _Dates(Transform):
         return f"a {self.label} like {' or '.join(self.formats)}"
 
     def apply(self, values, ctx):
-        present = _mask(values.ne(""))
-        bad = np.zeros(len(values), dtype=bool)
-        if not present.any():
-            return values, bad
-        codes, uniques = pd.factorize(values[present].to_numpy(dtype=object))
-        parsed = _parse_times(pa.array(uniques, pa.string()), self.formats)
-        formatted = pc.strftime(parsed, format=self.output).to_numpy(zero_copy_only=False)
-        known = np.append(formatted, None)[codes]
-        out = values.copy()
-        out[present] = np.where(pd.isna(known), "", known)
-        bad[present] = pd.isna(known)
-        return _text(out), bad
+        """Each distinct text is parsed once (Arrow's dictionary encoding, no Python object per cell)."""
+        text = arrow_text(values)
+        present = pc.not_equal(text, "")
+        if not pc.any(present).as_py():
+            return values, np.zeros(len(values), dtype=bool)
+        encoded = text.dictionary_encode()
+        parsed = _parse_times(encoded.dictionary, self.formats)
+        formatted = pc.strftime(parsed, format=self.output).cast(text.type).take(encoded.indices)
+        bad = pc.and_(present, pc.is_null(formatted)).to_numpy(zero_copy_only=False)
+        return text_series(formatted.fill_null(""), values.index), bad
 
 
 def _parse_times(texts: pa.Array, formats: tuple[str, ...]) -> pa.Array:
