@@ -80,8 +80,9 @@ def is_missing(raw: pa.Array, missing_values: list[str]) -> np.ndarray:
 def _check_column(plan: FieldPlan, raw: pa.Array) -> tuple[np.ndarray, np.ndarray, tuple | None, np.ndarray]:
     """(missing mask, positions with a cell error, keys and nulls if keyed, cells proven valid)."""
     missing = is_missing(raw, plan.missing_values)
-    if not plan.required and missing.all():  # nothing to prove or key (withheld and unused fields)
-        return missing, np.zeros(0, dtype=np.int64), (np.zeros(len(raw), np.uint64), missing) if plan.keyed else None
+    if not plan.required and missing.all():  # nothing to prove or key (withheld and unused fields): all valid
+        keys = (np.zeros(len(raw), np.uint64), missing) if plan.keyed else None
+        return missing, np.zeros(0, dtype=np.int64), keys, missing
     checked = CHECKERS.get(plan.spec.type, check_other)(plan.spec, raw, missing)
     todo = np.flatnonzero(~checked.ok & (~missing | plan.required))
     failed: list[int] = []
