@@ -96,10 +96,10 @@ class RareCombinations:
                     sparse.append((cols, keys[counts < k]))
         subsets = _padded(dense, size)
         cells = np.array([int(np.prod(sizes[list(c)])) for c in dense], dtype=np.int64)
-        offsets = np.concatenate([[0], np.cumsum(cells)[:-1]]).astype(np.int64)
+        offsets = np.concatenate([[0], np.cumsum(cells)[:-1]]).astype(np.int32)[:, None]
         counts = np.zeros(int(cells.sum()), dtype=np.int32)
         for lo in range(0, len(dense), CHUNK):
-            keys = _keys(codes, sizes, subsets[lo : lo + CHUNK]) + offsets[lo : lo + CHUNK, None].astype(np.int32)
+            keys = _keys(codes, sizes, subsets[lo : lo + CHUNK]) + offsets[lo : lo + CHUNK]
             counts += np.bincount(keys.ravel(), minlength=counts.size).astype(np.int32)
         table = (counts > 0) & (counts < k)
         return cls(names, coders, subsets, offsets, table, sparse, k, size)
@@ -112,7 +112,7 @@ class RareCombinations:
         codes = _codes(self.coders, self.names, frame.reset_index(drop=True))
         sizes = np.array([c.size for c in self.coders], dtype=np.int64)
         for lo in range(0, len(self.subsets), CHUNK):
-            keys = _keys(codes, sizes, self.subsets[lo : lo + CHUNK]) + self.offsets[lo : lo + CHUNK, None].astype(np.int32)
+            keys = _keys(codes, sizes, self.subsets[lo : lo + CHUNK]) + self.offsets[lo : lo + CHUNK]
             out |= self.table[keys].any(axis=0)
         for cols, rare in self.sparse:
             out |= np.isin(_keys(codes, sizes, _padded([cols], len(cols)), np.int64)[0], rare)
