@@ -183,7 +183,9 @@ def fit(
         qi_names=qi_names,
         rare_qi_hashes=_rare_hashes(real[qi_names], qi_k) if qi_names else np.zeros(0, np.uint64),
         rare_combinations=_rare_combinations(real, table, combo_k, combo_size),
-        notes=prepared.notes + [f"{columns[d].spec.name}: the date of {columns[t].spec.name}" for d, t in derived],
+        notes=prepared.notes
+        + [f"{columns[d].spec.name}: the date of {columns[t].spec.name}" for d, t in derived]
+        + _filter_notes(qi_names, qi_k, combo_k, combo_size),
         derived_dates=derived,
         params={
             "seed": seed,
@@ -238,6 +240,21 @@ def _visiting_order(columns: list[Column], order: list[str] | None) -> list[int]
         return (1, j)
 
     return sorted(range(len(columns)), key=key)
+
+
+def _filter_notes(qi_names: list[str], qi_k: int, combo_k: int, combo_size: int) -> list[str]:
+    notes = []
+    if qi_names and qi_k > 1:
+        notes.append(
+            f"no synthetic row reproduces a combination of the quasi-identifiers ({', '.join(qi_names)}) "
+            f"held by fewer than {qi_k} real rows"
+        )
+    if combo_k > 1 and combo_size > 0:
+        notes.append(
+            f"no synthetic row reproduces a combination of up to {combo_size} values (numbers and dates in bands "
+            f"of a tenth of the real rows) held by at least one but fewer than {combo_k} real rows"
+        )
+    return notes
 
 
 def _rare_combinations(real: pd.DataFrame, table: TableSpec, combo_k: int, size: int) -> RareCombinations | None:

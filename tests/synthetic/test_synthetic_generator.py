@@ -91,7 +91,7 @@ def test_rare_categories_are_never_released(incident_model, synth, incident_spli
     rare = set(counts.index[counts < 10])
     assert rare, "fixture must contain rare LSOAs"
     assert not synth["lsoa"].isin(rare).any()
-    assert any("lsoa" in note for note in incident_model.notes)
+    assert any(note.startswith("lsoa: ") for note in incident_model.notes)
 
 
 def test_numeric_extremes_are_capped(synth, incident_split):
