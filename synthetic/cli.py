@@ -56,10 +56,10 @@ def main() -> None:
 @click.option("--min-leaf", default=None, type=int, help="Smallest leaf (default: rows/250, within 25-100).")
 @click.option(
     "--combo-k",
-    default=2,
+    default=1,
     show_default=True,
     type=click.IntRange(min=1),
-    help="No synthetic row may reproduce a combination of a few values held by fewer real rows (1: off).",
+    help="No synthetic row may reproduce a combination of a few values held by fewer real rows (1: off; 2: uniques).",
 )
 @click.option(
     "--combo-size", default=3, show_default=True, type=click.IntRange(min=0), help="Values in such a combination."

@@ -120,7 +120,7 @@ def fit(
     k: int = 10,
     min_leaf: int | None = None,
     qi_k: int = 2,
-    combo_k: int = 2,
+    combo_k: int = 1,
     combo_size: int = 3,
     min_gain: float = 1e-3,
     order: list[str] | None = None,
@@ -132,10 +132,13 @@ def fit(
     min_leaf: smallest group of real rows a synthetic value may be drawn from (default: one 250th of the
         rows, at least 25 and at most 100).
     qi_k: synthetic rows may not reproduce a quasi-identifier combination held by fewer real rows.
-    combo_k, combo_size: synthetic rows may not reproduce a combination of up to combo_size values (numbers in
-        tenths of the real rows) held by at least one but fewer than combo_k real rows, the combinations an
-        attacker knowing a few attributes would single a person out by (``combinations``). The default
-        (real uniques on any three columns) is SUDA's special uniques; combo_k=1 or combo_size=0 turns it off.
+    combo_k, combo_size: with combo_k >= 2, synthetic rows may not reproduce a combination of up to combo_size
+        values (numbers in tenths of the real rows) held by at least one but fewer than combo_k real rows: the
+        combinations an attacker who knows a few attributes singles a person out by (``combinations``; combo_k=2
+        is SUDA's special uniques). Off by default: on small tables, or with high-cardinality columns, most
+        combinations are rare, and the filter leaves only the dense core, whose rows sit closer to the training
+        rows than new data would (the gate's distance check then refuses the release). On the adult census it
+        lowers singling-out risk at a small cost in fidelity (bench/README.md).
     min_gain: a tree split must cut the column's impurity by this share of its total, so trees do not learn
         noise (unpruned trees make rows that sit closer to the training data than new data would).
     order: visiting order of learned columns (default: categorical columns by cardinality, then numbers).
