@@ -54,14 +54,28 @@ def main() -> None:
 @click.option("--seed", default=0, show_default=True, type=int)
 @click.option("--k", default=10, show_default=True, type=int, help="Rare-category threshold.")
 @click.option("--min-leaf", default=None, type=int, help="Smallest leaf (default: rows/250, within 25-100).")
-def fit_command(data: str, schema_path: str, out: str, seed: int, k: int, min_leaf: int | None) -> None:
+@click.option(
+    "--combo-k",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="No synthetic row may reproduce a combination of a few values held by fewer real rows (1: off; 2: uniques).",
+)
+@click.option(
+    "--combo-size", default=3, show_default=True, type=click.IntRange(min=0), help="Values in such a combination."
+)
+def fit_command(
+    data: str, schema_path: str, out: str, seed: int, k: int, min_leaf: int | None, combo_k: int, combo_size: int
+) -> None:
     """Learn a model from DATA (CSV) described by a Table Schema.
 
     The model file holds groups of real values (never identifiers or free text): keep it as private as the data.
     """
     schema = _schema(schema_path)
     try:
-        model = fit(_csv(data, schema), schema, seed=seed, k=k, min_leaf=min_leaf)
+        model = fit(
+            _csv(data, schema), schema, seed=seed, k=k, min_leaf=min_leaf, combo_k=combo_k, combo_size=combo_size
+        )
     except SchemaError as exc:
         console.print(f"[red]error:[/red] {data}: {exc}")
         sys.exit(2)

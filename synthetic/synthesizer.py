@@ -1,9 +1,11 @@
 """``fit`` and ``Model.sample``: the public face of the generator.
 
 A fitted Model holds leaf pools of prepared real values (never direct identifiers or free text) and, for the
-copy filter, only 64-bit hashes of training rows and of rare quasi-identifier combinations. ``sample`` rejects
-and redraws any synthetic row that equals a training row on all learned columns, or that reproduces a
-quasi-identifier combination held by fewer than ``qi_k`` training rows.
+copy filter, only 64-bit hashes of training rows and of rare quasi-identifier combinations, and flags of which
+combinations of a few values are rare (``combinations``). ``sample`` rejects and redraws any synthetic row that
+equals a training row on all learned columns, that reproduces a quasi-identifier combination held by fewer than
+``qi_k`` training rows, or that reproduces a combination of up to ``combo_size`` values held by fewer than
+``combo_k`` of them.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from synthetic.combinations import RareCombinations
 from synthetic.identifiers import IdentifierPlan, generate_identifier, plan_identifier
 from synthetic.model import Conditional, draw, fit_conditional, sentinel_for, tree_features
 from synthetic.prepare import Column, prepare
 from synthetic.schema import SchemaError, TableSpec, check_columns, parse_schema
-from synthetic.tabular import frame_hashes, normalise
+from synthetic.tabular import comparable_fields, frame_hashes, is_numeric, normalise
 
 MAX_ROUNDS = 50
 
@@ -36,6 +39,7 @@ class Model:
     train_hashes: np.ndarray
     qi_names: list[str]
     rare_qi_hashes: np.ndarray
+    rare_combinations: RareCombinations | None = None
     notes: list[str] = field(default_factory=list)
     derived_dates: list[tuple[int, int]] = field(default_factory=list)
     params: dict[str, Any] = field(default_factory=dict)
@@ -53,11 +57,16 @@ class Model:
     def _filtered_rows(self, n: int, rng: np.random.Generator) -> pd.DataFrame:
         kept: list[pd.DataFrame] = []
         need = n
+        accepted = 1.0
         for _ in range(MAX_ROUNDS):
             if need <= 0:
                 break
-            batch = self._decode(self._draw_rows(int(need * 1.1) + 16, rng))
-            batch = batch[~self.is_disclosive(batch)].iloc[:need]
+            drawn = int(need * 1.1 / accepted) + 16
+            batch = self._decode(self._draw_rows(drawn, rng))
+            batch = batch[~self.is_disclosive(batch)]
+            # Draw the next round in proportion to what this one kept, so a strict filter costs few rounds.
+            accepted = max(len(batch) / drawn, 0.05)
+            batch = batch.iloc[:need]
             kept.append(batch)
             need -= len(batch)
         if need > 0:
@@ -73,12 +82,14 @@ class Model:
         return pd.DataFrame({c.spec.name: c.decode(matrix[:, j]) for j, c in enumerate(self.columns)})
 
     def is_disclosive(self, frame: pd.DataFrame) -> np.ndarray:
-        """Rows equal to a training row, or reproducing a rare quasi-identifier combination (as the gate sees
-        them: compared on the values written out, not on model codes)."""
+        """Rows equal to a training row, or reproducing a rare quasi-identifier combination or a rare combination
+        of a few values (as the gate sees them: compared on the values written out, not on model codes)."""
         learned = normalise(frame, self.table)
         copies = np.isin(frame_hashes(learned), self.train_hashes)
         if self.qi_names:
             copies |= np.isin(frame_hashes(learned[self.qi_names]), self.rare_qi_hashes)
+        if self.rare_combinations is not None:
+            copies |= self.rare_combinations.flag(learned)
         return copies
 
     def _draw_rows(self, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -109,6 +120,8 @@ def fit(
     k: int = 10,
     min_leaf: int | None = None,
     qi_k: int = 2,
+    combo_k: int = 1,
+    combo_size: int = 3,
     min_gain: float = 1e-3,
     order: list[str] | None = None,
     smooth: bool = True,
@@ -119,14 +132,21 @@ def fit(
     min_leaf: smallest group of real rows a synthetic value may be drawn from (default: one 250th of the
         rows, at least 25 and at most 100).
     qi_k: synthetic rows may not reproduce a quasi-identifier combination held by fewer real rows.
+    combo_k, combo_size: with combo_k >= 2, synthetic rows may not reproduce a combination of up to combo_size
+        values (numbers in tenths of the real rows) held by at least one but fewer than combo_k real rows: the
+        combinations an attacker who knows a few attributes singles a person out by (``combinations``; combo_k=2
+        is SUDA's special uniques). Off by default: on small tables, or with high-cardinality columns, most
+        combinations are rare, and the filter leaves only the dense core, whose rows sit closer to the training
+        rows than new data would (the gate's distance check then refuses the release). On the adult census it
+        lowers singling-out risk at a small cost in fidelity (bench/README.md).
     min_gain: a tree split must cut the column's impurity by this share of its total, so trees do not learn
         noise (unpruned trees make rows that sit closer to the training data than new data would).
     order: visiting order of learned columns (default: categorical columns by cardinality, then numbers).
     """
     if min_leaf is None:
         min_leaf = default_min_leaf(len(df))
-    if k < 1 or min_leaf < 1 or qi_k < 1:
-        raise ValueError("k, min_leaf and qi_k must be at least 1")
+    if k < 1 or min_leaf < 1 or qi_k < 1 or combo_k < 1 or combo_size < 0:
+        raise ValueError("k, min_leaf, qi_k and combo_k must be at least 1, combo_size at least 0")
     table = parse_schema(schema)
     check_columns(df, table)
     if len(df) < 2 * min_leaf:
@@ -165,13 +185,18 @@ def fit(
         train_hashes=np.unique(frame_hashes(real)),
         qi_names=qi_names,
         rare_qi_hashes=_rare_hashes(real[qi_names], qi_k) if qi_names else np.zeros(0, np.uint64),
-        notes=prepared.notes + [f"{columns[d].spec.name}: the date of {columns[t].spec.name}" for d, t in derived],
+        rare_combinations=_rare_combinations(real, table, combo_k, combo_size),
+        notes=prepared.notes
+        + [f"{columns[d].spec.name}: the date of {columns[t].spec.name}" for d, t in derived]
+        + _filter_notes(qi_names, qi_k, combo_k, combo_size),
         derived_dates=derived,
         params={
             "seed": seed,
             "k": k,
             "min_leaf": min_leaf,
             "qi_k": qi_k,
+            "combo_k": combo_k,
+            "combo_size": combo_size,
             "min_gain": min_gain,
             "smooth": smooth,
         },
@@ -218,6 +243,28 @@ def _visiting_order(columns: list[Column], order: list[str] | None) -> list[int]
         return (1, j)
 
     return sorted(range(len(columns)), key=key)
+
+
+def _filter_notes(qi_names: list[str], qi_k: int, combo_k: int, combo_size: int) -> list[str]:
+    notes = []
+    if qi_names and qi_k > 1:
+        notes.append(
+            f"no synthetic row reproduces a combination of the quasi-identifiers ({', '.join(qi_names)}) "
+            f"held by fewer than {qi_k} real rows"
+        )
+    if combo_k > 1 and combo_size > 0:
+        notes.append(
+            f"no synthetic row reproduces a combination of up to {combo_size} values (numbers and dates in bands "
+            f"of a tenth of the real rows) held by at least one but fewer than {combo_k} real rows"
+        )
+    return notes
+
+
+def _rare_combinations(real: pd.DataFrame, table: TableSpec, combo_k: int, size: int) -> RareCombinations | None:
+    if combo_k <= 1 or size == 0 or real.shape[1] == 0:
+        return None
+    numeric = [f.name for f in comparable_fields(table) if is_numeric(f)]
+    return RareCombinations.fit(real, numeric, combo_k, size)
 
 
 def _rare_hashes(qi_frame: pd.DataFrame, qi_k: int) -> np.ndarray:

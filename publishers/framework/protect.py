@@ -81,7 +81,7 @@ def _synthetic(checked_csv: Path, schema: dict[str, Any], release: Synthetic) ->
     cut = int(round(len(real) * release.holdout_share))
     train, holdout = real.iloc[order[cut:]].reset_index(drop=True), real.iloc[order[:cut]].reset_index(drop=True)
     try:
-        model = fit(train, schema, seed=release.seed, k=release.k)
+        model = fit(train, schema, seed=release.seed, k=release.k, combo_k=release.combo_k)
         synth = model.sample(release.rows or len(real), seed=release.seed + 1)
     except (SchemaError, RuntimeError) as exc:
         raise DataError(

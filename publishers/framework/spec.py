@@ -66,6 +66,7 @@ class Synthetic:
 
     seed: int = 1
     k: int = 10  # categories held by fewer people are merged or suppressed before fitting
+    combo_k: int = 1  # 2+: no row reproduces 3 values held by fewer real people (synthetic.fit; large tables)
     holdout_share: float = 0.3  # real rows kept back to measure privacy (closer to the training size: fairer)
     rows: int | None = None  # synthetic rows (default: as many as the real training rows)
     mode: str = field(default="synthetic", init=False)

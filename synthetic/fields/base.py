@@ -75,3 +75,13 @@ def clip_to_bounds(values: np.ndarray, low: float | None, high: float | None) ->
     if high is not None:
         out[finite] = np.minimum(out[finite], float(high))
     return out
+
+
+def max_defined(*values: float | None) -> float | None:
+    defined = [float(v) for v in values if v is not None]
+    return max(defined) if defined else None
+
+
+def min_defined(*values: float | None) -> float | None:
+    defined = [float(v) for v in values if v is not None]
+    return min(defined) if defined else None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from synthetic.fields.base import FieldCodec, clip_to_bounds
+from synthetic.fields.base import FieldCodec, clip_to_bounds, max_defined, min_defined
 from synthetic.fields.date import bound_ns, parse_datetimes
 
 HOUR = 3600.0
@@ -22,6 +22,9 @@ class DatetimeCodec(FieldCodec):
     def fit(self, values: pd.Series) -> DatetimeCodec:
         finite = values.dropna().to_numpy()
         self.resolution = 60.0 if finite.size and np.all(finite % 60 == 0) else 1.0
+        # The top- and bottom-coded extremes: re-drawn minutes must not carry a time past them.
+        self.low = float(finite.min()) if finite.size else None
+        self.high = float(finite.max()) if finite.size else None
         return self
 
     def smooth(self, values: np.ndarray, leaf_sd: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -31,7 +34,9 @@ class DatetimeCodec(FieldCodec):
 
     def finish(self, values: np.ndarray) -> np.ndarray:
         low, high = bound_ns(self.spec.minimum), bound_ns(self.spec.maximum)
-        seconds = clip_to_bounds(values, None if low is None else low / 1e9, None if high is None else high / 1e9)
+        low = max_defined(None if low is None else low / 1e9, self.low)
+        high = min_defined(None if high is None else high / 1e9, self.high)
+        seconds = clip_to_bounds(values, low, high)
         return np.round(seconds)
 
     def to_output(self, values: np.ndarray) -> pd.Series:

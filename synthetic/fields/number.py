@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from synthetic.fields.base import FieldCodec, clip_to_bounds, missing_mask
+from synthetic.fields.base import FieldCodec, clip_to_bounds, max_defined, min_defined, missing_mask
 
 SPIKE_SHARE = 0.01
 MIN_DISTINCT_TO_SMOOTH = 30
@@ -44,8 +44,8 @@ class NumberCodec(FieldCodec):
         return np.where(keep, values, noisy)
 
     def finish(self, values: np.ndarray) -> np.ndarray:
-        low = _max_defined(self.spec.minimum, self.low)
-        high = _min_defined(self.spec.maximum, self.high)
+        low = max_defined(self.spec.minimum, self.low)
+        high = min_defined(self.spec.maximum, self.high)
         return np.round(clip_to_bounds(values, low, high), self.decimals)
 
     def to_output(self, values: np.ndarray) -> pd.Series:
@@ -57,13 +57,3 @@ def _decimals(values: np.ndarray, cap: int) -> int:
         if np.allclose(values, np.round(values, d), rtol=0, atol=1e-9):
             return d
     return cap
-
-
-def _max_defined(*values: float | None) -> float | None:
-    defined = [float(v) for v in values if v is not None]
-    return max(defined) if defined else None
-
-
-def _min_defined(*values: float | None) -> float | None:
-    defined = [float(v) for v in values if v is not None]
-    return min(defined) if defined else None
