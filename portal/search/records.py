@@ -71,11 +71,18 @@ def record_by_ref(session: Session, ref: object) -> dict[str, Any] | None:
     return json.loads(rows[0][1]) if rows and rows[0][1] else None
 
 
+def groups_of(session: Session, records: Collection[dict[str, Any]], names: Collection[str] = ()) -> list[Any]:
+    """The organizations and themes of ``records``, and the groups named ``names``, as rows, in one read."""
+    wanted = {g for r in records for g in (r["owner_org"], *r["group_ids"]) if g}
+    if not wanted and not names:
+        return []
+    statement = GROUPS[session.get_bind().dialect.name]
+    return list(session.execute(statement, {"ids": sorted(wanted), "names": sorted(names)}))
+
+
 def finish_one(session: Session, record: dict[str, Any], site_url: str) -> dict[str, Any]:
     """``package_show``'s dict from a stored record, with its organization, themes and licence read now."""
-    wanted = sorted({g for g in (record["owner_org"], *record["group_ids"]) if g})
-    statement = GROUPS[session.get_bind().dialect.name]
-    groups = {g.id: g for g in session.execute(statement, {"ids": wanted, "names": []})} if wanted else {}
+    groups = {g.id: g for g in groups_of(session, [record])}
     return finish_package(record, groups, licenses(session), site_url)
 
 
@@ -87,17 +94,13 @@ def package_dicts(
     Groups and licences come back as rows, which :func:`~portal.dictize.finish_package` reads like objects.
     """
     records = {}
-    dialect = session.get_bind().dialect.name
     if ids:
-        rows = session.execute(RECORDS[dialect], {"ids": list(ids)})
+        rows = session.execute(RECORDS[session.get_bind().dialect.name], {"ids": list(ids)})
         # The json module, not orjson: orjson reads integers beyond 64 bits as floats.
         records = {package_id: json.loads(data) for package_id, data in rows if data}
     missing = [i for i in ids if i not in records]  # indexed before records were kept: load them
     loaded = {p.id: p for p in session.scalars(select(Package).where(Package.id.in_(missing)))} if missing else {}
-    wanted = {g for r in records.values() for g in (r["owner_org"], *r["group_ids"]) if g}
-    found = []
-    if wanted or group_names:
-        found = list(session.execute(GROUPS[dialect], {"ids": sorted(wanted), "names": sorted(group_names)}))
+    found = groups_of(session, records.values(), group_names)
     groups = {g.id: g for g in found}
     register = licenses(session) if records else {}
     out = []

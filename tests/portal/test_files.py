@@ -186,7 +186,7 @@ def test_a_spool_rewritten_in_place_is_copied_and_hashed_again(tmp_path):
 
 @pytest.mark.parametrize("readinto", [True, False])
 def test_bodies_are_read_ahead_in_views_from_any_stream(readinto):
-    from portal.app import ReadAhead
+    from portal.upload_request import ReadAhead
 
     class Plain:  # a server's own input stream may have only read()
         def __init__(self, data: bytes) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 import numpy as np
 
 EMPTY_INT = np.zeros(0, dtype=np.int64)
@@ -48,3 +50,15 @@ def member_mask(n: int, rows: np.ndarray) -> np.ndarray:
     mask = np.zeros(n, dtype=bool)
     mask[rows] = True
     return mask
+
+
+def word_ids(words: list[str], lookup: dict[str, int], word: str, prefix: bool) -> np.ndarray:
+    """Ids of ``word`` in a sorted vocabulary, or with ``prefix`` of every word starting with it."""
+    if not prefix:
+        found = lookup.get(word)
+        return np.array([] if found is None else [found], dtype=np.int64)
+    low = bisect.bisect_left(words, word)
+    high = low
+    while high < len(words) and words[high].startswith(word):
+        high += 1
+    return np.arange(low, high, dtype=np.int64)

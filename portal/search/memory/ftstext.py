@@ -9,7 +9,6 @@ the column weights the database path uses; the table totals come from FTS5's own
 
 from __future__ import annotations
 
-import bisect
 import math
 import re
 import sqlite3
@@ -22,7 +21,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import text
 
-from portal.search.memory.arrays import group_rows, member_mask, offsets, ranges
+from portal.search.memory.arrays import group_rows, member_mask, offsets, ranges, word_ids
 from portal.search.memory.plan import Operand, TextTerm
 
 COLUMNS = ("name", "title", "tags", "notes", "extra")
@@ -134,14 +133,7 @@ class FtsPostings:
         return cls(n, tokens, lookup, ptr, (pair % n).astype(np.int32), freq, cols.astype(np.uint8), length)
 
     def token_ids(self, operand: Operand) -> np.ndarray:
-        if not operand.prefix:
-            found = self.lookup.get(operand.word)
-            return np.array([] if found is None else [found], dtype=np.int64)
-        low = bisect.bisect_left(self.tokens, operand.word)
-        high = low
-        while high < len(self.tokens) and self.tokens[high].startswith(operand.word):
-            high += 1
-        return np.arange(low, high, dtype=np.int64)
+        return word_ids(self.tokens, self.lookup, operand.word, operand.prefix)
 
     def postings(self, operand: Operand) -> np.ndarray:
         ids = self.token_ids(operand)

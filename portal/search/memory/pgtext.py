@@ -11,7 +11,6 @@ ties fall exactly as in the database.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import text
 
-from portal.search.memory.arrays import group_rows, member_mask, offsets, ranges, sequential_sums
+from portal.search.memory.arrays import group_rows, member_mask, offsets, ranges, sequential_sums, word_ids
 from portal.search.memory.plan import Operand, TextTerm, Unsupported
 
 WEIGHT_BITS = {"title": 1 << 3, "tags": 1 << 2, "notes": 1 << 1}  # A, B, C as ts_filter keeps them
@@ -115,14 +114,7 @@ class PgPostings:
         )
 
     def lexeme_ids(self, operand: Operand) -> np.ndarray:
-        if not operand.prefix:
-            found = self.lookup.get(operand.word)
-            return np.array([] if found is None else [found], dtype=np.int64)
-        low = bisect.bisect_left(self.lexemes, operand.word)
-        high = low
-        while high < len(self.lexemes) and self.lexemes[high].startswith(operand.word):
-            high += 1
-        return np.arange(low, high, dtype=np.int64)
+        return word_ids(self.lexemes, self.lookup, operand.word, operand.prefix)
 
     def postings(self, lids: np.ndarray) -> np.ndarray:
         starts = self.ptr[lids]
