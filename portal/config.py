@@ -36,6 +36,7 @@ class Settings:
     search_rows_max: int = 1000
     search_memory: bool = True  # answer searches from an index in each process's memory (portal/search/memory)
     search_cache: int = 1000  # answers kept per process until the next change (portal/search/memory/results.py)
+    record_cache: int = 10_000  # datasets' stored records kept per process (portal/search/memory/documents.py)
     storage_url: str = ""  # "" = local files under storage_path; "s3://bucket/prefix" = S3 (docs/deploy.md)
     s3_endpoint_url: str | None = None  # MinIO, Ceph...; None = AWS
     s3_public_endpoint_url: str | None = None  # host in presigned URLs, when clients reach S3 by another name
@@ -70,6 +71,7 @@ class Settings:
             "download_url_seconds": int(env.get("PORTAL_DOWNLOAD_URL_SECONDS", cls.download_url_seconds)),
             "search_memory": _bool(env.get("PORTAL_SEARCH_MEMORY"), True),
             "search_cache": int(env.get("PORTAL_SEARCH_CACHE", cls.search_cache)),
+            "record_cache": int(env.get("PORTAL_RECORD_CACHE", cls.record_cache)),
         }
         values.update(overrides)
         values["storage_path"] = Path(values["storage_path"])  # type: ignore[arg-type]

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# A pooled connection that has sat unused this long is pinged before it is handed out (see _ping_if_idle).
+PING_AFTER_IDLE = 5.0  # seconds
 
 
 def make_engine(url: str) -> Engine:
@@ -23,7 +27,35 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    engine = create_engine(url, pool_size=10, max_overflow=20)
+    event.listen(engine, "checkout", _ping_if_idle(engine))
+    event.listen(engine, "checkin", _note_checkin)
+    return engine
+
+
+def _ping_if_idle(engine: Engine) -> Callable[[Any, Any, Any], None]:
+    """Pessimistic disconnect handling, as ``pool_pre_ping`` does it, but only for a connection that sat idle:
+    after a database restart or an idle timeout the first checkout finds the dead connection here and the pool
+    replaces it, while under load (connections reused within milliseconds) no request pays a round trip for it.
+    A connection that dies mid-use still fails that one request, and SQLAlchemy then discards the whole pool."""
+
+    def checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        last = record.info.get("checked_in")
+        if last is not None and time.monotonic() - last < PING_AFTER_IDLE:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_conn)
+        except engine.dialect.loaded_dbapi.Error:  # e.g. "terminating connection due to administrator command"
+            alive = False
+        if not alive:
+            raise exc.DisconnectionError()  # the pool retries with a new connection
+
+    return checkout
+
+
+def _note_checkin(_dbapi_conn: Any, record: Any) -> None:
+    if record is not None:
+        record.info["checked_in"] = time.monotonic()
 
 
 def _ensure_sqlite_dir(url: str) -> None:

@@ -135,7 +135,9 @@ def package_search(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     visibility = visibility_for(ctx, data)
     result = ctx.search.query(ctx.session, params, visibility)
     named = {v for f in ("organization", "groups") for v, _ in result.facets.get(f, [])}
-    results, groups = package_dicts(ctx.session, result.ids, ctx.settings.site_url, named)
+    memory = ctx.search.memory
+    documents = memory.documents if memory is not None else None
+    results, groups = package_dicts(ctx.session, result, ctx.settings.site_url, named, documents)
     return {
         "count": result.count,
         "results": results,

@@ -5,8 +5,10 @@ step with the database without caches to invalidate, every transaction that inde
 the next number from ``search_state.version`` as it commits and stamps what it touched with it
 (``search_docs.version``; ``search_removed`` for rows deleted). Updating the single ``search_state`` row locks
 it until the commit, so numbers are handed out in commit order: a reader that has applied everything up to N
-has missed nothing below N. ``generation`` is new whenever the state row is (re)created, as when a database is
-emptied or replaced, which tells readers to start again rather than apply changes.
+has missed nothing below N. A transaction that adds, changes or deletes an organization or theme takes a number
+too, though it stamps no row: group rows read under one number stay exact until it moves on
+(:mod:`portal.search.memory.documents`). ``generation`` is new whenever the state row is (re)created, as when a
+database is emptied or replaced, which tells readers to start again rather than apply changes.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Column, Integer, String, Table, bindparam, event, literal_column, text
 from sqlalchemy.orm import Session
 
-from portal.models import Base
+from portal.models import Base, Group
 
 search_state = Table(
     "search_state",
@@ -38,7 +40,7 @@ search_removed = Table(
 # Created by migration 0003 outside the ORM model, like the text and facet columns.
 DOC_VERSION = literal_column("search_docs.version", BigInteger())
 
-CHANGED, REMOVED = "search_changed", "search_removed"
+CHANGED, REMOVED, GROUPS = "search_changed", "search_removed", "search_groups_changed"
 READ_STATE = text("SELECT generation, version FROM search_state WHERE id = 1")  # read on every search
 CHUNK = 500  # ids per statement, well inside SQLite's parameter limit
 
@@ -56,6 +58,12 @@ def note_indexed(session: Session, doc_id: int) -> None:
 
 def note_removed(session: Session, doc_id: int) -> None:
     session.info.setdefault(REMOVED, set()).add(doc_id)
+
+
+@event.listens_for(Session, "before_flush")
+def _note_groups(session: Session, _flush_context: Any, _instances: Any) -> None:
+    if any(isinstance(obj, Group) for objects in (session.new, session.dirty, session.deleted) for obj in objects):
+        session.info[GROUPS] = True
 
 
 def pending(session: Session) -> bool:
@@ -82,11 +90,12 @@ def next_version(connection: Any) -> int:
 
 @event.listens_for(Session, "before_commit")
 def _stamp(session: Session) -> None:
+    session.flush()  # what commit would flush next, so that group changes are noted now
     changed = session.info.pop(CHANGED, None) or set()
     removed = session.info.pop(REMOVED, None) or set()
-    if not changed and not removed:
+    groups = session.info.pop(GROUPS, False)
+    if not changed and not removed and not groups:
         return
-    session.flush()
     version = next_version(session)
     ids = sorted(changed - removed)
     stamp = text("UPDATE search_docs SET version = :v WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
@@ -103,3 +112,4 @@ def _forget(session: Session, previous_transaction: Any) -> None:
     if previous_transaction.parent is None:
         session.info.pop(CHANGED, None)
         session.info.pop(REMOVED, None)
+        session.info.pop(GROUPS, None)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Collection, Sequence
-from typing import Any
+from collections.abc import Collection
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import String, any_, bindparam, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -19,6 +19,11 @@ from sqlalchemy.orm import Session
 
 from portal.dictize import SUMMARY, finish_package, license_register, package_dict, package_record
 from portal.models import Group, License, Package, SearchDoc
+from portal.search.changes import DOC_VERSION
+
+if TYPE_CHECKING:
+    from portal.search.base import SearchResult
+    from portal.search.memory.documents import DocumentCache
 
 
 def record_json(pkg: Package) -> str:
@@ -35,7 +40,7 @@ def _in(column: Any, name: str, dialect: str) -> Any:
 
 
 RECORDS = {
-    d: select(SearchDoc.package_id, SearchDoc.data).where(_in(SearchDoc.package_id, "ids", d))
+    d: select(SearchDoc.package_id, SearchDoc.data, DOC_VERSION).where(_in(SearchDoc.package_id, "ids", d))
     for d in ("sqlite", "postgresql")
 }
 GROUPS = {
@@ -87,20 +92,33 @@ def finish_one(session: Session, record: dict[str, Any], site_url: str) -> dict[
 
 
 def package_dicts(
-    session: Session, ids: Sequence[str], site_url: str, group_names: Collection[str] = ()
+    session: Session,
+    result: SearchResult,
+    site_url: str,
+    group_names: Collection[str] = (),
+    cache: DocumentCache | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """``package_show`` dicts of ``ids``, in that order (ids no longer there are left out), and the groups
+    """``package_show`` dicts of a page of results, in order (ids no longer there are left out), and the groups
     named in ``group_names`` (facet values wanting titles), read with the results' own organizations and themes.
-    Groups and licences come back as rows, which :func:`~portal.dictize.finish_package` reads like objects.
+    With a ``cache`` and a result from the in-memory index (which names its snapshot and row versions), what the
+    cache provably holds is not read again. Groups and licences come back as rows, which
+    :func:`~portal.dictize.finish_package` reads like objects.
     """
-    records = {}
-    if ids:
-        rows = session.execute(RECORDS[session.get_bind().dialect.name], {"ids": list(ids)})
-        # The json module, not orjson: orjson reads integers beyond 64 bits as floats.
-        records = {package_id: json.loads(data) for package_id, data in rows if data}
+    ids, state = result.ids, result.state
+    cache = cache if state is not None and result.versions is not None else None
+    texts = cache.records_of(state, ids, result.versions) if cache is not None else {}
+    wanted = [i for i in ids if i not in texts]
+    if wanted:
+        rows = session.execute(RECORDS[session.get_bind().dialect.name], {"ids": wanted}).all()
+        fresh = [(package_id, data, version) for package_id, data, version in rows if data]
+        texts.update((package_id, data) for package_id, data, _ in fresh)
+        if cache is not None:
+            cache.keep_records(state, fresh)
+    # The json module, not orjson: orjson reads integers beyond 64 bits as floats.
+    records = {package_id: json.loads(texts[package_id]) for package_id in ids if package_id in texts}
     missing = [i for i in ids if i not in records]  # indexed before records were kept: load them
     loaded = {p.id: p for p in session.scalars(select(Package).where(Package.id.in_(missing)))} if missing else {}
-    found = groups_of(session, records.values(), group_names)
+    found = _groups(session, records.values(), group_names, cache, state)
     groups = {g.id: g for g in found}
     register = licenses(session) if records else {}
     out = []
@@ -110,3 +128,20 @@ def package_dicts(
         elif i in loaded:
             out.append(package_dict(loaded[i], site_url, license_register(session)))
     return out, {g.name: g for g in found}
+
+
+def _groups(
+    session: Session,
+    records: Collection[dict[str, Any]],
+    names: Collection[str],
+    cache: DocumentCache | None,
+    state: Any,
+) -> list[Any]:
+    if cache is None:
+        return groups_of(session, records, names)
+    ids = {g for r in records for g in (r["owner_org"], *r["group_ids"]) if g}
+    rows, complete = cache.groups_of(state, ids, names)
+    if not complete:
+        rows = groups_of(session, records, names)
+        cache.keep_groups(state, ids, names, rows)
+    return rows

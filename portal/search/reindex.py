@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 
 from portal.config import Settings
 from portal.models import Package, SearchDoc
+from portal.search import changes
 from portal.search.records import record_json
 from portal.services import Services
 
@@ -27,7 +28,10 @@ def reindex_all(services: Services, batch: int = 500, progress: bool = False, re
             for pkg in session.scalars(select(Package).where(Package.id.in_(ids[start : start + batch]))):
                 if records_only:
                     write = update(SearchDoc).where(SearchDoc.package_id == pkg.id).values(data=record_json(pkg))
-                    session.execute(write.execution_options(synchronize_session=False))
+                    write = write.returning(SearchDoc.id).execution_options(synchronize_session=False)
+                    doc_id = session.scalar(write)
+                    if doc_id is not None:  # a new record is a new version: caches of the old one must miss
+                        changes.note_indexed(session, doc_id)
                 else:
                     services.search.index(session, pkg)
         if progress:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
+from sqlalchemy import text
 
 from portal.search import SearchParams, Visibility
 from portal.search.memory.results import ResultCache, result_key
@@ -79,3 +82,70 @@ def test_the_cache_keeps_the_most_recently_used_answers_of_one_snapshot():
     off = ResultCache(0)
     off.put(snapshot, keys[0], answers[0])
     assert off.get(snapshot, keys[0]) is None
+
+
+def documents(app):
+    return app.extensions["portal"].search.memory.documents
+
+
+def test_a_pages_records_and_groups_are_reused_only_while_current(api, app, catalogue, backend):
+    first = api.ok("package_search", SEARCH)
+    kept = documents(app)
+    hits, misses = kept.hits, kept.misses
+    assert misses >= len(first["results"]) > 0
+    assert api.ok("package_search", SEARCH) == first
+    assert kept.hits == hits + len(first["results"])  # every record of the page came from the cache
+    assert kept.misses == misses
+
+    # Changed through another process (the factory's own engine): the next page shows each change at once.
+    catalogue.call("organization_update", {"id": "police", "name": "police", "title": "North Yorkshire Police"})
+    after = api.ok("package_search", SEARCH)
+    assert any(r["organization"]["name"] == "police" for r in after["results"])
+    for result in after["results"]:
+        if result["organization"]["name"] == "police":
+            assert result["organization"]["title"] == "North Yorkshire Police"
+    titles = {i["name"]: i["display_name"] for i in after["search_facets"]["organization"]["items"]}
+    assert titles["police"] == "North Yorkshire Police"
+
+    name = first["results"][0]["name"]
+    catalogue.call("package_patch", {"id": name, "notes": "Revised figures"})
+    after = api.ok("package_search", {**SEARCH, "rows": 20})  # the longer text may rank it lower
+    assert [r for r in after["results"] if r["name"] == name][0]["notes"] == "Revised figures"
+    for result in after["results"]:
+        assert result == api.ok("package_show", {"id": result["name"]})
+
+
+def test_a_change_to_an_organization_moves_the_change_counter(services, catalogue, backend):
+    from portal.search.changes import read_state
+
+    with services.db.session() as session:
+        before = read_state(session)
+    catalogue.call("organization_update", {"id": "fire", "name": "fire", "title": "Fire and Rescue"})
+    with services.db.session() as session:
+        after = read_state(session)
+        assert after.version > before.version
+        session.execute(text("SELECT 1"))  # a transaction that changes no group takes no number
+    with services.db.session() as session:
+        assert read_state(session) == after
+
+
+def test_the_document_cache_keeps_records_by_version_and_groups_by_state():
+    from portal.search.changes import State
+    from portal.search.memory.documents import DocumentCache
+
+    kept = DocumentCache(2)
+    one, two = State("g1", 1), State("g1", 2)
+    kept.keep_records(one, [("a", '{"v": 1}', 1), ("b", '{"v": 1}', 1)])
+    assert kept.records_of(two, ["a", "b"], [1, 2]) == {"a": '{"v": 1}'}  # b is at version 2 now
+    kept.keep_records(two, [("c", '{"v": 2}', 2)])
+    assert kept.records_of(two, ["a", "b", "c"], [1, 1, 2]) == {"a": '{"v": 1}', "c": '{"v": 2}'}  # b went
+    assert kept.records_of(State("g2", 2), ["a"], [1]) == {}  # another generation: numbers start again
+
+    row = SimpleNamespace(id="o1", name="police")
+    kept.keep_groups(one, ["o1", "gone"], ["police"], [row])
+    assert kept.groups_of(one, ["o1", "gone"], ["police"]) == ([row], True)
+    assert kept.groups_of(one, ["o2"], []) == ([], False)  # never asked for
+    assert kept.groups_of(two, ["o1"], []) == ([], False)  # the state moved on
+    off = DocumentCache(0)
+    off.keep_records(one, [("a", "{}", 1)])
+    assert off.records_of(one, ["a"], [1]) == {}

@@ -51,6 +51,7 @@ class DocColumns:
     creator: Categorical
     created: np.ndarray  # int64 microseconds
     modified: np.ndarray
+    version: np.ndarray  # int64: the change counter's number when the row was last indexed
 
     @property
     def n(self) -> int:
@@ -69,6 +70,7 @@ class DocColumns:
             creator=Categorical.of(columns["creator_user_id"]),
             created=micros(columns["metadata_created"]),
             modified=micros(columns["metadata_modified"]),
+            version=np.asarray(columns["version"], dtype=np.int64),
         )
 
     def visible(self, v: Visibility) -> np.ndarray:

@@ -45,8 +45,8 @@ def search(snap: Snapshot, plan: Plan, visibility: Visibility, params: SearchPar
             mask &= evaluate(segment, leaf, snap)
         parts.append((segment, live, mask))
     count = sum(int(mask.sum()) for _, _, mask in parts)
-    ids = page(snap, parts, plan, params)
-    return SearchResult(count, ids, facets(snap, parts, params), sort)
+    ids, versions = page(snap, parts, plan, params)
+    return SearchResult(count, ids, facets(snap, parts, params), sort, snap.state, versions)
 
 
 def evaluate(segment: Segment, leaf: Leaf, snap: Snapshot) -> np.ndarray:
@@ -75,10 +75,11 @@ def evaluate(segment: Segment, leaf: Leaf, snap: Snapshot) -> np.ndarray:
 
 def page(
     snap: Snapshot, parts: list[tuple[Segment, np.ndarray, np.ndarray]], plan: Plan, params: SearchParams
-) -> list[str]:
+) -> tuple[list[str], list[int]]:
+    """The page's dataset ids, in order, and the version of each one's search row."""
     wanted = params.start + params.rows
     if params.rows <= 0:
-        return []
+        return [], []
     keys = plan.keys
     ranked = plan.ranked is not None
     if ranked and (keys[0][0] != "score" or any(k == "score" for k, _ in keys[1:])):
@@ -95,8 +96,10 @@ def page(
         picked.append((segment, rows[top], None if score is None else score[top]))
     if len(picked) == 1:
         segment, slots, _ = picked[0]
-        return list(segment.docs.package_id[slots[params.start : wanted]])
-    return _merge(picked, keys)[params.start : wanted]
+        chosen = slots[params.start : wanted]
+        return list(segment.docs.package_id[chosen]), segment.docs.version[chosen].tolist()
+    merged = _merge(picked, keys)[params.start : wanted]
+    return [package_id for package_id, _ in merged], [version for _, version in merged]
 
 
 def _scores(
@@ -134,13 +137,16 @@ def _top(primary: np.ndarray | None, secondary: np.ndarray, wanted: int) -> np.n
     return candidates[order]
 
 
-def _merge(picked: list[tuple[Segment, np.ndarray, np.ndarray | None]], keys: tuple[tuple[str, str], ...]) -> list[str]:
+def _merge(
+    picked: list[tuple[Segment, np.ndarray, np.ndarray | None]], keys: tuple[tuple[str, str], ...]
+) -> list[tuple[str, int]]:
     """Order the best rows of several segments with the sort's own values (Python compares text by code point,
     as the database does when code point order was checked)."""
     items: list[dict[str, Any]] = []
     for segment, slots, score in picked:
         for i, slot in enumerate(slots):
             item = {"id": int(segment.docs.doc_id[slot]), "package_id": segment.docs.package_id[slot]}
+            item["version"] = int(segment.docs.version[slot])
             item["score"] = float(score[i]) if score is not None else 0.0
             for key, _ in keys:
                 if key != "score":
@@ -150,7 +156,7 @@ def _merge(picked: list[tuple[Segment, np.ndarray, np.ndarray | None]], keys: tu
     items.sort(key=lambda it: it["id"])
     for key, direction in reversed(keys):
         items.sort(key=lambda it: it[key], reverse=direction == "desc")
-    return [it["package_id"] for it in items]
+    return [(it["package_id"], it["version"]) for it in items]
 
 
 def facets(

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from portal.errors import SearchQueryError
 from portal.search import changes
 from portal.search.base import SearchParams, SearchResult, Visibility, _parse_sort, _positive_text
+from portal.search.memory.documents import DocumentCache
 from portal.search.memory.plan import Operand, TextTerm, Unsupported, compile_node
 from portal.search.memory.results import ResultCache, result_key
 from portal.search.query import Node, Term
@@ -39,9 +40,10 @@ TEXT_SORTS = {"name", "title_string", "title"}
 
 
 class MemoryIndex:
-    def __init__(self, dialect: str, cache_size: int = 1000) -> None:
+    def __init__(self, dialect: str, cache_size: int = 1000, record_cache_size: int = 10_000) -> None:
         self.dialect = dialect
         self.results = ResultCache(cache_size)
+        self.documents = DocumentCache(record_cache_size)
         self.lock = threading.Lock()
         self.snapshot: Snapshot | None = None
         self.builder: Builder | None = None

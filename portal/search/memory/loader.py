@@ -25,6 +25,7 @@ DOC_COLUMNS = (
     "creator_user_id",
     "metadata_created",
     "metadata_modified",
+    "version",
 )
 FACETS_AT = len(DOC_COLUMNS)  # facet_terms as text, then the text payload
 TEXT_AT = FACETS_AT + 1

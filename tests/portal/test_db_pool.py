@@ -1,0 +1,65 @@
+"""The PostgreSQL pool's disconnect handling: idle connections are checked before use, busy ones are not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from portal import db
+
+
+@pytest.fixture
+def pg_url(request: pytest.FixtureRequest) -> str:
+    return request.getfixturevalue("postgres_database")
+
+
+def _pings(engine: Any, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    seen: list[Any] = []
+    real = engine.dialect.do_ping
+
+    def counted(dbapi_conn: Any) -> bool:
+        seen.append(dbapi_conn)
+        return real(dbapi_conn)
+
+    monkeypatch.setattr(engine.dialect, "do_ping", counted)
+    return seen
+
+
+def test_a_connection_killed_while_idle_is_replaced_before_the_next_request(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = db.Database(pg_url)
+    with database.engine.connect() as conn:
+        pid = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    admin = db.make_engine(pg_url)
+    with admin.connect() as conn:
+        conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        conn.commit()
+    admin.dispose()
+    monkeypatch.setattr(db, "PING_AFTER_IDLE", 0.0)  # as if the connection had sat idle
+    pings = _pings(database.engine, monkeypatch)
+    with database.session() as session:
+        new_pid = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    assert pings, "the idle connection was not checked"
+    assert new_pid != pid
+    database.engine.dispose()
+
+
+def test_a_connection_reused_at_once_is_not_pinged(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    database = db.Database(pg_url)
+    pings = _pings(database.engine, monkeypatch)
+    with database.session() as session:
+        session.execute(text("SELECT 1"))
+    assert len(pings) == 1  # a new connection is checked once
+    monkeypatch.setattr(db, "PING_AFTER_IDLE", 3600.0)
+    for _ in range(5):
+        with database.session() as session:
+            session.execute(text("SELECT 1"))
+    assert len(pings) == 1
+    monkeypatch.setattr(db, "PING_AFTER_IDLE", 0.0)
+    with database.session() as session:
+        session.execute(text("SELECT 1"))
+    assert len(pings) == 2
+    database.engine.dispose()
