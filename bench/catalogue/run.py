@@ -8,7 +8,8 @@ Variants are served side by side from the same catalogue and measured in turn, m
 shares the machine's moment: ``memory`` (the in-memory search index, each worker built before it serves),
 ``uncached`` (the same, with ``PORTAL_SEARCH_CACHE=0``), ``database`` (``PORTAL_SEARCH_MEMORY=0``) and, with
 ``--baseline PATH``, ``baseline``
-(another source tree, e.g. a worktree of the commit before, run with this interpreter).
+(another source tree, e.g. a worktree of the commit before, run with this interpreter and configured as the
+variant named by ``--baseline-as``).
 
     python -m bench.catalogue.run --backend sqlite --backend postgres --sizes 10000,100000
     python -m bench.catalogue.run --backend postgres --sizes 100000 --variant memory --variant database \
@@ -115,6 +116,7 @@ class Server:
     """gunicorn serving the portal on loopback, stopped by its own process id."""
 
     def __init__(self, url: str, workdir: Path, port: int, opts: dict[str, Any], variant: str) -> None:
+        like = opts.get("baseline_as", "database") if variant == "baseline" else variant
         env = {
             **os.environ,
             "PORTAL_DATABASE_URL": url,
@@ -122,8 +124,8 @@ class Server:
             "PORTAL_INSTANCE_PATH": str(workdir / "instance"),
             "PORTAL_SITE_URL": f"http://127.0.0.1:{port}",
             "PORTAL_SECRET_KEY": "bench-not-secret",
-            "PORTAL_SEARCH_MEMORY": "1" if variant in ("memory", "uncached") else "0",
-            "PORTAL_SEARCH_CACHE": "0" if variant == "uncached" else os.environ.get("PORTAL_SEARCH_CACHE", "1000"),
+            "PORTAL_SEARCH_MEMORY": "1" if like in ("memory", "uncached") else "0",
+            "PORTAL_SEARCH_CACHE": "0" if like == "uncached" else os.environ.get("PORTAL_SEARCH_CACHE", "1000"),
         }
         source = REPO
         if variant == "baseline":
@@ -131,10 +133,10 @@ class Server:
             env.update(PYTHONPATH=str(source), PYTHONDONTWRITEBYTECODE="1")
         gunicorn = Path(sys.executable).parent / "gunicorn"
         self.base = f"http://127.0.0.1:{port}"
-        command = [str(gunicorn), "-w", str(opts["workers"]), "-k", "gthread", "--threads", str(opts["threads"]),
-                   "-b", f"127.0.0.1:{port}", "--log-level", "warning"]  # fmt: skip
-        if variant in ("memory", "uncached"):
-            command += ["-c", str(HERE / "gunicorn_warm.py")]
+        command = [str(gunicorn), "-w", str(opts["workers"]), "-k", opts["worker_class"],
+                   "--threads", str(opts["threads"]), "-b", f"127.0.0.1:{port}", "--log-level", "warning"]  # fmt: skip
+        if like in ("memory", "uncached"):
+            command += ["-c", str(source / "bench" / "catalogue" / "gunicorn_warm.py")]
         self.log_path = workdir / f"gunicorn-{variant}.log"
         self.log_start = self.log_path.stat().st_size if self.log_path.exists() else 0
         self.log = open(self.log_path, "ab")  # noqa: SIM115
@@ -196,6 +198,14 @@ def wrk(base: str, paths_file: Path, seconds: int, connections: int, threads: in
 @click.option("--connections", type=click.IntRange(min=1), default=16, show_default=True)
 @click.option("--workers", type=click.IntRange(min=1), default=3, show_default=True, help="gunicorn workers.")
 @click.option("--threads", type=click.IntRange(min=1), default=4, show_default=True, help="Threads per worker.")
+@click.option(
+    "--worker-class",
+    type=click.Choice(["gthread", "sync"]),
+    default="gthread",
+    show_default=True,
+    help="gunicorn's worker: sync serves one request at a time per process, and each new request goes to the "
+    "first idle process; gthread keeps a client's connection on the process that accepted it.",
+)
 @click.option("--scenario", "scenarios", type=click.Choice(SCENARIOS), multiple=True, help="Default: all.")
 @click.option("--fresh/--reuse", default=False, help="Empty the catalogue first, or top up what is there.")
 @click.option("--workdir", type=click.Path(path_type=Path), default=Path("/tmp/nyy_bench"), show_default=True)
@@ -205,6 +215,13 @@ def wrk(base: str, paths_file: Path, seconds: int, connections: int, threads: in
 @click.option("--results", type=click.Path(path_type=Path), help="Append result rows to this JSON-lines file.")
 @click.option("--variant", "variants", type=click.Choice(VARIANTS), multiple=True, help="Default: memory.")
 @click.option("--baseline", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Source tree.")
+@click.option(
+    "--baseline-as",
+    type=click.Choice(["memory", "uncached", "database"]),
+    default="database",
+    show_default=True,
+    help="How the baseline tree is configured, as the variant of that name.",
+)
 def main(**opts: Any) -> None:
     """Fill, serve and load-test the catalogue; print one markdown table row per backend, size and mix."""
     workdir: Path = opts["workdir"]

@@ -14,9 +14,11 @@ import numpy as np
 
 from portal.search.memory.arrays import group_rows, member_mask, ranges
 
-# Below this share of a segment's slots, counting gathers the matching rows; above it, one sparse
-# matrix-vector product over all pairs (one tight C loop) is cheaper.
+# Below this share of a segment's slots, counting gathers the matching rows; above it, each value held by
+# at least one slot in DENSE_SHARE is counted as a bitset (AND with the mask's bits, then popcount), and the
+# pairs of the other values in one sparse matrix-vector product (one tight C loop).
 GATHER_SHARE = 0.1
+DENSE_SHARE = 64
 
 
 @dataclass
@@ -28,7 +30,7 @@ class Pairs:
     codes: np.ndarray  # int64, grouped by slot, in the database's order within a slot
     inv_ptr: np.ndarray  # code -> range in ``inv_slots``
     inv_slots: np.ndarray
-    _by_code: Any = field(default=None, repr=False)
+    _dense: Any = field(default=None, repr=False)
 
     @classmethod
     def build(cls, n: int, slots: np.ndarray, codes: np.ndarray, n_codes: int) -> Pairs:
@@ -54,16 +56,49 @@ class Pairs:
         if len(rows) < GATHER_SHARE * self.n:
             starts = self.ptr[rows]
             return np.bincount(self.codes[ranges(starts, self.ptr[rows + 1] - starts)], minlength=n_codes)
-        if self._by_code is None:
-            from scipy.sparse import csr_matrix
-
-            ones = np.ones(len(self.inv_slots), dtype=np.int32)
-            shape = (len(self.inv_ptr) - 1, self.n)
-            self._by_code = csr_matrix((ones, self.inv_slots, self.inv_ptr), shape=shape)
-        counted = self._by_code @ mask.astype(np.int32)
+        dense = self._dense or self._split()
+        counted = dense.sparse @ mask.view(np.int8)
         out = np.zeros(max(n_codes, len(counted)), dtype=np.int64)
         out[: len(counted)] = counted
+        if len(dense.codes):
+            bits = np.zeros(dense.bits.shape[1] * 8, dtype=np.uint8)
+            packed = np.packbits(mask, bitorder="little")
+            bits[: len(packed)] = packed
+            out[dense.codes] += np.bitwise_count(dense.bits & bits.view(np.uint64)).sum(axis=1, dtype=np.int64)
         return out
+
+    def _split(self) -> DenseCounts:
+        """Frequent values as bitsets over the slots; the rest of the pairs (rare values, and a slot's second
+        and later pairs of one value, which a bitset cannot hold) as a sparse matrix, value by slot."""
+        from scipy.sparse import csr_matrix
+
+        per_code = np.diff(self.inv_ptr)
+        n_codes = len(per_code)
+        code_of = np.repeat(np.arange(n_codes), per_code)
+        slots = self.inv_slots  # grouped by code, slots ascending within a code: repeats are adjacent
+        first = np.ones(len(slots), dtype=bool)
+        first[1:] = (slots[1:] != slots[:-1]) | (code_of[1:] != code_of[:-1])
+        is_dense = per_code >= max(self.n // DENSE_SHARE, 1)
+        in_bits = is_dense[code_of] & first
+        row = np.cumsum(is_dense) - 1
+        words = (self.n + 63) // 64
+        flags = np.zeros((int(is_dense.sum()), words * 64), dtype=bool)
+        flags[row[code_of[in_bits]], slots[in_bits]] = True
+        bits = np.packbits(flags, axis=1, bitorder="little").view(np.uint64)
+        rest = ~in_bits
+        ptr = np.zeros(n_codes + 1, dtype=np.int64)
+        np.cumsum(np.bincount(code_of[rest], minlength=n_codes), out=ptr[1:])
+        ones = np.ones(int(rest.sum()), dtype=np.int32)
+        sparse = csr_matrix((ones, slots[rest], ptr), shape=(n_codes, self.n))
+        self._dense = DenseCounts(np.flatnonzero(is_dense), bits, sparse)
+        return self._dense
+
+
+@dataclass(frozen=True)
+class DenseCounts:
+    codes: np.ndarray  # the frequent values, one row of ``bits`` each
+    bits: np.ndarray  # uint64 words: bit s of a row is set when slot s holds that value
+    sparse: Any  # scipy CSR, value by slot: every other pair
 
 
 @dataclass
