@@ -9,10 +9,12 @@ the row, so it is exactly as current as the search itself. The parts that change
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from sqlalchemy import String, any_, bindparam, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
@@ -28,6 +30,21 @@ if TYPE_CHECKING:
 
 def record_json(pkg: Package) -> str:
     return json.dumps(package_record(pkg), separators=(",", ":"))
+
+
+LONG_NUMBER = re.compile(r"\d{19}")  # 2**63 has 19 digits
+
+
+def parse_record(text: str) -> dict[str, Any]:
+    """A stored record as the json module reads it, several times faster: orjson, unless the text holds a run
+    of 19 digits or more (orjson reads integers beyond 64 bits as floats) or something only the json module
+    accepts (NaN, lone surrogates), when the json module reads it."""
+    if not LONG_NUMBER.search(text):
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(text)
 
 
 # Built once: a page of results costs two indexed reads, with no ORM objects and no statement building.
@@ -73,7 +90,7 @@ def record_by_ref(session: Session, ref: object) -> dict[str, Any] | None:
         return None
     rows = session.execute(BY_REF, {"ref": ref}).all()
     rows.sort(key=lambda row: row[0] != ref)
-    return json.loads(rows[0][1]) if rows and rows[0][1] else None
+    return parse_record(rows[0][1]) if rows and rows[0][1] else None
 
 
 def groups_of(session: Session, records: Collection[dict[str, Any]], names: Collection[str] = ()) -> list[Any]:
@@ -114,8 +131,7 @@ def package_dicts(
         texts.update((package_id, data) for package_id, data, _ in fresh)
         if cache is not None:
             cache.keep_records(state, fresh)
-    # The json module, not orjson: orjson reads integers beyond 64 bits as floats.
-    records = {package_id: json.loads(texts[package_id]) for package_id in ids if package_id in texts}
+    records = {package_id: parse_record(texts[package_id]) for package_id in ids if package_id in texts}
     missing = [i for i in ids if i not in records]  # indexed before records were kept: load them
     loaded = {p.id: p for p in session.scalars(select(Package).where(Package.id.in_(missing)))} if missing else {}
     found = _groups(session, records.values(), group_names, cache, state)

@@ -38,7 +38,7 @@ class Plan:
 def search(snap: Snapshot, plan: Plan, visibility: Visibility, params: SearchParams, sort: str) -> SearchResult:
     parts = []
     for segment, live in snap.parts():
-        mask = live & segment.docs.visible(visibility)
+        mask = live & segment.visible(visibility)
         for leaf in plan.leaves:
             if not mask.any():
                 break

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from portal.search.base import Visibility
 from portal.search.facets import FACET_FIELDS
 from portal.search.memory.docs import DocColumns
 from portal.search.memory.ftstext import FtsPostings
@@ -44,11 +45,24 @@ class Segment:
     _terms: dict[str, TermField] = field(default_factory=dict)
     _ranks: dict[tuple[tuple[str, str], ...], np.ndarray] = field(default_factory=dict)
     _strings: dict[str, np.ndarray] = field(default_factory=dict)
+    _visible: dict[Visibility, np.ndarray] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def n(self) -> int:
         return self.docs.n
+
+    def visible(self, visibility: Visibility) -> np.ndarray:
+        """The slots ``visibility`` may see (read-only; kept for the most recent few callers: the anonymous
+        public asks most)."""
+        found = self._visible.get(visibility)
+        if found is None:
+            found = self.docs.visible(visibility)
+            found.flags.writeable = False
+            if len(self._visible) >= 64:
+                self._visible.clear()
+            self._visible[visibility] = found
+        return found
 
     def slots(self) -> dict[int, int]:
         return {int(d): i for i, d in enumerate(self.docs.doc_id)}

@@ -17,7 +17,7 @@ from portal.search.memory.arrays import group_rows, member_mask, ranges
 # Below this share of a segment's slots, counting gathers the matching rows; above it, each value held by
 # at least one slot in DENSE_SHARE is counted as a bitset (AND with the mask's bits, then popcount), and the
 # pairs of the other values in one sparse matrix-vector product (one tight C loop).
-GATHER_SHARE = 0.1
+GATHER_SHARE = 0.07
 DENSE_SHARE = 64
 
 
