@@ -164,14 +164,22 @@ def cover_density(postings: PgPostings, lids: list[np.ndarray], rows: np.ndarray
     key = (s << 40) | ((r & 0x3FFF) << 26) | ((r >> 14) << 24) | lx  # compareDocR: position, weight, entry
     order = np.argsort(key, kind="stable")
     key, it = key[order], it[order].astype(np.uint64)
-    first = np.r_[True, key[1:] != key[:-1]] if len(key) else np.zeros(0, dtype=bool)
-    starts = np.flatnonzero(first)
-    items = np.bitwise_or.reduceat(it, starts) if len(starts) else it
-    key = key[starts]
-    return _covers(postings.n, key, items, len(lids), rows)
+    every = np.concatenate(lids) if lids else np.zeros(0, dtype=np.int64)
+    if len(np.unique(every)) < len(every):  # a lexeme serves two query items: merge their equal entries
+        first = np.r_[True, key[1:] != key[:-1]] if len(key) else np.zeros(0, dtype=bool)
+        starts = np.flatnonzero(first)
+        it = np.bitwise_or.reduceat(it, starts) if len(starts) else it
+        key = key[starts]
+    return _covers(postings.n, key, it, len(lids), rows)
 
 
 def _covers(n: int, key: np.ndarray, items: np.ndarray, n_items: int, rows: np.ndarray) -> np.ndarray:
+    if n_items == 2 and not (items == 3).any():
+        return _pair_covers(n, key, items, rows)
+    return _all_covers(n, key, items, n_items, rows)
+
+
+def _all_covers(n: int, key: np.ndarray, items: np.ndarray, n_items: int, rows: np.ndarray) -> np.ndarray:
     slot = key >> 40
     position = (key >> 26) & 0x3FFF
     weight = (key >> 24) & 0x3
@@ -244,3 +252,22 @@ def parse_tsquery(query: str) -> tuple[Operand, ...] | None:
             raise Unsupported(f"tsquery {query!r}")
         operands.append(Operand(match.group(1).replace("''", "'").replace("\\\\", "\\"), bool(match.group(2))))
     return tuple(operands)
+
+
+def _pair_covers(n: int, key: np.ndarray, items: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """:func:`_covers` for two query items, no entry holding both (the common two-word query), in fewer passes:
+    the shortest run ending at an entry that holds both items starts at the entry before it when that entry
+    holds the other item, and is a new cover exactly then; so the covers are the adjacent pairs of entries of
+    one document holding different items, each two entries long."""
+    slot = key >> 40
+    position = (key >> 26) & 0x3FFF
+    weight = (key >> 24) & 0x3
+    begin = np.flatnonzero((slot[1:] == slot[:-1]) & (items[1:] != items[:-1]))
+    end = begin + 1
+    inv_sum = INV_WEIGHTS[weight[begin]] + INV_WEIGHTS[weight[end]]  # two terms: the C loop's order is moot
+    cpos = 2.0 / inv_sum
+    noise = np.maximum(position[end] - position[begin] - 1, 0)  # negative (one position twice): (1 // 2) = 0
+    contribution = cpos / (1 + noise).astype(np.float64)
+    doc_ptr, _ = group_rows(slot[end], n)  # covers are already in slot order
+    dense = sequential_sums(contribution, doc_ptr[:-1], np.diff(doc_ptr)).astype(np.float32)
+    return dense[rows]
