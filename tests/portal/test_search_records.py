@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import io
-import json
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from sqlalchemy import text
 
-from portal.search.records import parse_record
 from portal.search.reindex import reindex_all
 
 
@@ -124,27 +120,3 @@ def test_package_show_without_a_record_reads_the_dataset(api, services, dataset,
     with services.db.session() as session:
         session.execute(text("DELETE FROM search_docs"))
     assert api.ok("package_show", {"id": "street-crime"}) == shown
-
-
-json_values = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers(min_value=-(2**80), max_value=2**80)
-    | st.floats(allow_nan=True, allow_infinity=True)
-    | st.text(),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
-    max_leaves=12,
-)
-
-
-@settings(max_examples=400, deadline=None)
-@given(json_values, st.booleans())
-def test_a_record_reads_back_exactly_as_the_json_module_reads_it(value, ascii_only) -> None:
-    raw = json.dumps(value, ensure_ascii=ascii_only)
-    assert repr(parse_record(raw)) == repr(json.loads(raw))  # repr: NaN equals itself, 1 and 1.0 differ
-
-
-def test_records_with_what_orjson_reads_differently_fall_back_to_the_json_module() -> None:
-    for raw in ('{"n": 12345678901234567890123}', '{"x": NaN}', '{"s": "\\ud800"}', '{"f": 1e400}'):
-        assert repr(parse_record(raw)) == repr(json.loads(raw))
-    assert type(parse_record('{"n": 9223372036854775807}')["n"]) is int
