@@ -69,7 +69,7 @@ class SearchResult:
     facets: dict[str, list[tuple[str, int]]]
     sort: str
     # From the in-memory index only: the snapshot's change counter and each result's row version, which say
-    # exactly which stored records and group rows a cache may reuse (see portal.search.records.DocumentCache).
+    # exactly which stored records and group rows a cache may reuse (see portal.search.memory.documents).
     state: Any = field(default=None, compare=False)
     versions: list[int] | None = field(default=None, compare=False)
 

@@ -30,13 +30,6 @@ def record_json(pkg: Package) -> str:
     return json.dumps(package_record(pkg), separators=(",", ":"))
 
 
-def parse_record(text: str) -> dict[str, Any]:
-    """A stored record. The json module, not orjson: orjson reads integers beyond 64 bits as floats, and a
-    check for long digit runs first costs more than the json module's whole parse (40-80 us against 18 us for a
-    3.7 KB record, measured)."""
-    return json.loads(text)
-
-
 # Built once: a page of results costs two indexed reads, with no ORM objects and no statement building.
 # SQLite gets ``IN (?, ?, ...)``; PostgreSQL one array parameter, so the statement's text never changes and
 # psycopg prepares it on the server after a few uses (and nothing renders a cast per id on every request).
@@ -80,12 +73,17 @@ def record_by_ref(session: Session, ref: object) -> dict[str, Any] | None:
         return None
     rows = session.execute(BY_REF, {"ref": ref}).all()
     rows.sort(key=lambda row: row[0] != ref)
-    return parse_record(rows[0][1]) if rows and rows[0][1] else None
+    return json.loads(rows[0][1]) if rows and rows[0][1] else None
+
+
+def group_ids(records: Collection[dict[str, Any]]) -> set[str]:
+    """The ids of the organizations and themes ``records`` belong to."""
+    return {g for r in records for g in (r["owner_org"], *r["group_ids"]) if g}
 
 
 def groups_of(session: Session, records: Collection[dict[str, Any]], names: Collection[str] = ()) -> list[Any]:
     """The organizations and themes of ``records``, and the groups named ``names``, as rows, in one read."""
-    wanted = {g for r in records for g in (r["owner_org"], *r["group_ids"]) if g}
+    wanted = group_ids(records)
     if not wanted and not names:
         return []
     statement = GROUPS[session.get_bind().dialect.name]
@@ -121,7 +119,8 @@ def package_dicts(
         texts.update((package_id, data) for package_id, data, _ in fresh)
         if cache is not None:
             cache.keep_records(state, fresh)
-    records = {package_id: parse_record(texts[package_id]) for package_id in ids if package_id in texts}
+    # The json module, not orjson: orjson reads integers beyond 64 bits as floats.
+    records = {package_id: json.loads(texts[package_id]) for package_id in ids if package_id in texts}
     missing = [i for i in ids if i not in records]  # indexed before records were kept: load them
     loaded = {p.id: p for p in session.scalars(select(Package).where(Package.id.in_(missing)))} if missing else {}
     found = _groups(session, records.values(), group_names, cache, state)
@@ -145,7 +144,7 @@ def _groups(
 ) -> list[Any]:
     if cache is None:
         return groups_of(session, records, names)
-    ids = {g for r in records for g in (r["owner_org"], *r["group_ids"]) if g}
+    ids = group_ids(records)
     rows, complete = cache.groups_of(state, ids, names)
     if not complete:
         rows = groups_of(session, records, names)

@@ -42,8 +42,9 @@ class DocumentCache:
         if self.size <= 0:
             return found
         with self.lock:
+            records = self.records if state.generation == self.generation else {}
             for package_id, version in zip(ids, versions, strict=True):
-                kept = self.records.get(package_id) if state.generation == self.generation else None
+                kept = records.get(package_id)
                 if kept is not None and kept[0] == version:
                     found[package_id] = kept[1]
                     self.records.move_to_end(package_id)
