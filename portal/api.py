@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import orjson
 from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from portal import jsonwrite
 from portal.actions import registry
 from portal.errors import ActionError, BadRequest, NotFound, PayloadTooLarge
 from portal.uploads import Upload
@@ -34,7 +34,7 @@ def action_endpoint(name: str, version: int = 3) -> Response:
         if act.side_effect_free:
             use_read_session()
         ctx = action_context(allow_cookie=request.method == "GET")
-        result = registry.call(name, ctx, data)
+        result = registry.call(name, ctx, data, written=True)
         ctx.session.commit()
     except ActionError as exc:
         _rollback()
@@ -52,13 +52,9 @@ def action_endpoint(name: str, version: int = 3) -> Response:
 
 
 def envelope(help_url: str, status: int, **body: Any) -> Response:
-    """The response; orjson writes a page of search results several times faster than the json module."""
+    """The response, with the parts the action returned already written (see :mod:`portal.jsonwrite`)."""
     payload = {"help": help_url, "success": status == 200, **body}
-    try:
-        raw = orjson.dumps(payload)
-    except orjson.JSONEncodeError:  # what orjson refuses, such as an integer beyond 64 bits a client stored
-        raw = json.dumps(payload).encode()
-    return Response(raw, status=status, mimetype="application/json")
+    return Response(jsonwrite.dumps(payload), status=status, mimetype="application/json")
 
 
 def _rollback() -> None:

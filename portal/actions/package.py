@@ -9,7 +9,7 @@ from sqlalchemy import select
 from portal import authz
 from portal.actions import saving
 from portal.actions.params import as_bool_param, as_int_param, as_list_param
-from portal.actions.registry import action
+from portal.actions.registry import action, writer_of
 from portal.context import Context
 from portal.dictize import license_register, package_dict
 from portal.errors import NotAuthorized, ValidationError
@@ -131,13 +131,23 @@ def package_search(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     :param include_drafts: include your draft datasets (default false)
     :returns: ``{count, results, facets, search_facets, sort}``
     """
+    return _search(ctx, data, written=False)
+
+
+@writer_of("package_search")
+def package_search_written(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+    """``package_search`` for the API, with each result's JSON kept from the last page that showed it."""
+    return _search(ctx, data, written=True)
+
+
+def _search(ctx: Context, data: dict[str, Any], *, written: bool) -> dict[str, Any]:
     params = search_params(ctx, data)
     visibility = visibility_for(ctx, data)
     result = ctx.search.query(ctx.session, params, visibility)
     named = {v for f in ("organization", "groups") for v, _ in result.facets.get(f, [])}
     memory = ctx.search.memory
     documents = memory.documents if memory is not None else None
-    results, groups = package_dicts(ctx.session, result, ctx.settings.site_url, named, documents)
+    results, groups = package_dicts(ctx.session, result, ctx.settings.site_url, named, documents, written=written)
     return {
         "count": result.count,
         "results": results,

@@ -7,7 +7,7 @@ which always runs the action's auth function first, so no action can forget to c
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from portal.context import Context
@@ -23,6 +23,9 @@ class Action:
     fn: ActionFn
     auth: AuthFn
     side_effect_free: bool
+    # The same action for callers that only write its answer out as JSON (the API): it may return parts
+    # already written (portal.jsonwrite.RawJson) in place of dicts, which other callers could not read.
+    writer: ActionFn | None = None
 
     @property
     def doc(self) -> str:
@@ -44,6 +47,16 @@ def action(auth: AuthFn, *, get: bool = False) -> Callable[[ActionFn], ActionFn]
     return register
 
 
+def writer_of(name: str) -> Callable[[ActionFn], ActionFn]:
+    """Register ``fn`` as the writer variant of the action ``name`` (see :attr:`Action.writer`)."""
+
+    def register(fn: ActionFn) -> ActionFn:
+        ACTIONS[name] = replace(ACTIONS[name], writer=fn)
+        return fn
+
+    return register
+
+
 def get_action(name: str) -> Action:
     _load_all()
     try:
@@ -52,12 +65,14 @@ def get_action(name: str) -> Action:
         raise NotFound(f"action {name}") from None
 
 
-def call(name: str, ctx: Context, data: dict[str, Any] | None = None) -> Any:
-    """Authorize, then run an action. Callers own the transaction (commit or roll back)."""
+def call(name: str, ctx: Context, data: dict[str, Any] | None = None, *, written: bool = False) -> Any:
+    """Authorize, then run an action. Callers own the transaction (commit or roll back). ``written``: the caller
+    only writes the answer out with :func:`portal.jsonwrite.dumps`, so the action's writer variant may answer."""
     act = get_action(name)
     data = dict(data or {})
     act.auth(ctx, data)
-    return act.fn(ctx, data)
+    fn = act.writer if written and act.writer is not None else act.fn
+    return fn(ctx, data)
 
 
 def _load_all() -> None:

@@ -18,6 +18,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from portal.dictize import SUMMARY, finish_package, license_register, package_dict, package_record
+from portal.jsonwrite import RawJson, try_dumps
 from portal.models import Group, License, Package, SearchDoc
 from portal.search.changes import DOC_VERSION
 
@@ -102,17 +103,25 @@ def package_dicts(
     site_url: str,
     group_names: Collection[str] = (),
     cache: DocumentCache | None = None,
-) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    *,
+    written: bool = False,
+) -> tuple[list[Any], dict[str, Any]]:
     """``package_show`` dicts of a page of results, in order (ids no longer there are left out), and the groups
     named in ``group_names`` (facet values wanting titles), read with the results' own organizations and themes.
     With a ``cache`` and a result from the in-memory index (which names its snapshot and row versions), what the
-    cache provably holds is not read again. Groups and licences come back as rows, which
-    :func:`~portal.dictize.finish_package` reads like objects.
+    cache provably holds is not read again; and where ``written`` (the caller only writes the results out as
+    JSON), results come as :class:`~portal.jsonwrite.RawJson`, kept as last written, in place of dicts. Groups
+    and licences come back as rows, which :func:`~portal.dictize.finish_package` reads like objects.
     """
-    ids, state = result.ids, result.state
-    cache = cache if state is not None and result.versions is not None else None
-    texts = cache.records_of(state, ids, result.versions) if cache is not None else {}
-    wanted = [i for i in ids if i not in texts]
+    ids, state, versions = result.ids, result.state, result.versions
+    cache = cache if state is not None and versions is not None else None
+    register = licenses(session) if ids else {}
+    done: dict[str, bytes] = {}
+    if cache is not None and written:
+        done = cache.written_of(state, site_url, register, ids, versions)  # type: ignore[arg-type]
+    todo = [i for i in ids if i not in done]
+    texts = cache.records_of(state, todo, _versions_of(result, todo)) if cache is not None and todo else {}
+    wanted = [i for i in todo if i not in texts]
     if wanted:
         rows = session.execute(RECORDS[session.get_bind().dialect.name], {"ids": wanted}).all()
         fresh = [(package_id, data, version) for package_id, data, version in rows if data]
@@ -120,19 +129,34 @@ def package_dicts(
         if cache is not None:
             cache.keep_records(state, fresh)
     # The json module, not orjson: orjson reads integers beyond 64 bits as floats.
-    records = {package_id: json.loads(texts[package_id]) for package_id in ids if package_id in texts}
-    missing = [i for i in ids if i not in records]  # indexed before records were kept: load them
+    records = {package_id: json.loads(texts[package_id]) for package_id in todo if package_id in texts}
+    missing = [i for i in todo if i not in records]  # indexed before records were kept: load them
     loaded = {p.id: p for p in session.scalars(select(Package).where(Package.id.in_(missing)))} if missing else {}
     found = _groups(session, records.values(), group_names, cache, state)
     groups = {g.id: g for g in found}
-    register = licenses(session) if records else {}
-    out = []
-    for i in ids:
-        if i in records:
-            out.append(finish_package(records[i], groups, register, site_url))
+    out: list[Any] = []
+    now_written = []
+    for n, i in enumerate(ids):
+        if i in done:
+            out.append(RawJson(done[i]))
+        elif i in records:
+            finished = finish_package(records[i], groups, register, site_url)
+            raw = try_dumps(finished) if written and cache is not None else None
+            out.append(finished if raw is None else RawJson(raw))
+            if raw is not None:
+                now_written.append((i, versions[n], raw))  # type: ignore[index]
         elif i in loaded:
             out.append(package_dict(loaded[i], site_url, license_register(session)))
+    if now_written and cache is not None:
+        cache.keep_written(state, site_url, register, now_written)
     return out, {g.name: g for g in found}
+
+
+def _versions_of(result: SearchResult, ids: list[str]) -> list[int]:
+    if len(ids) == len(result.ids):
+        return result.versions  # type: ignore[return-value]
+    version = dict(zip(result.ids, result.versions, strict=True))  # type: ignore[arg-type]
+    return [version[i] for i in ids]
 
 
 def _groups(

@@ -140,3 +140,7 @@ def test_values_beyond_64_bits_that_a_client_stored_are_returned_as_sent(api, fa
     factory.org("big")
     factory.dataset("big", "huge-numbers", resources=[{"url": "https://x.org/a.csv", "rows": 10**30}])
     assert api.ok("package_show", {"id": "huge-numbers"})["resources"][0]["rows"] == 10**30
+    factory.dataset("big", "small-numbers", resources=[{"url": "https://x.org/b.csv", "rows": 10}])
+    for _ in range(2):  # once written afresh, once from what the search kept
+        found = api.ok("package_search", {"fq": "organization:big", "sort": "name asc"})["results"]
+        assert [r["resources"][0]["rows"] for r in found] == [10**30, 10]

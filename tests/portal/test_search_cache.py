@@ -7,6 +7,8 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import text
 
+from portal.actions import registry
+from portal.jsonwrite import RawJson
 from portal.search import SearchParams, Visibility
 from portal.search.memory.results import ResultCache, result_key
 
@@ -94,7 +96,11 @@ def test_a_pages_records_and_groups_are_reused_only_while_current(api, app, cata
     hits, misses = kept.hits, kept.misses
     assert misses >= len(first["results"]) > 0
     assert api.ok("package_search", SEARCH) == first
-    assert kept.hits == hits + len(first["results"])  # every record of the page came from the cache
+    assert (kept.hits, kept.misses) == (hits, misses)  # the API wrote the page from the results kept written
+    assert {package_id for package_id in kept.written} >= {r["id"] for r in first["results"]}
+    with app.extensions["portal"].context() as ctx:  # a caller wanting dicts gets them, from the kept records
+        assert registry.call("package_search", ctx, SEARCH)["results"] == first["results"]
+    assert kept.hits == hits + len(first["results"])
     assert kept.misses == misses
 
     # Changed through another process (the factory's own engine): the next page shows each change at once.
@@ -149,3 +155,37 @@ def test_the_document_cache_keeps_records_by_version_and_groups_by_state():
     off = DocumentCache(0)
     off.keep_records(one, [("a", "{}", 1)])
     assert off.records_of(one, ["a"], [1]) == {}
+
+
+def test_the_api_writes_the_same_answer_as_the_action_gives_callers_in_the_process(api, app, catalogue, backend):
+    catalogue.dataset("police", "crime-upload", title="Crime upload", resources=[{"url": "crime.csv"}])
+    searches = [SEARCH, {"q": "crime", "rows": 20}, {"fq": "organization:police", "facet.field": ["groups"]}]
+    for search in searches * 2:  # each once written afresh, once from the kept results
+        written = api.ok("package_search", search)
+        with app.extensions["portal"].context() as ctx:
+            assert registry.call("package_search", ctx, search) == written
+            assert all(isinstance(r, dict) for r in registry.call("package_search", ctx, search)["results"])
+            raw = registry.call("package_search", ctx, search, written=True)["results"]
+        assert raw and all(isinstance(r, RawJson) for r in raw)
+        assert [r.value() for r in raw] == written["results"]
+
+
+def test_kept_results_follow_the_site_address_and_the_state():
+    from portal.search.changes import State
+    from portal.search.memory.documents import DocumentCache
+
+    kept = DocumentCache(2)
+    register, other_register = {}, {}
+    one, two = State("g1", 1), State("g1", 2)
+    kept.keep_written(one, "https://a", register, [("a", 1, b"1"), ("b", 1, b"2")])
+    assert kept.written_of(one, "https://a", register, ["a", "b"], [1, 2]) == {"a": b"1"}  # b is at 2 now
+    assert kept.written_of(two, "https://a", register, ["a"], [1]) == {}  # a group may have changed since
+    assert kept.written_of(one, "https://b", register, ["a"], [1]) == {}  # upload links name the site
+    assert kept.written_of(one, "https://a", other_register, ["a"], [1]) == {}  # the licence register was read again
+    kept.keep_written(two, "https://a", register, [("c", 2, b"3")])
+    assert kept.written_of(one, "https://a", register, ["a"], [1]) == {}  # forgotten with the state
+    kept.keep_written(two, "https://a", register, [("d", 2, b"4"), ("e", 2, b"5")])
+    assert kept.written_of(two, "https://a", register, ["c", "d", "e"], [2, 2, 2]) == {"d": b"4", "e": b"5"}
+    off = DocumentCache(0)
+    off.keep_written(one, "https://a", register, [("a", 1, b"1")])
+    assert off.written_of(one, "https://a", register, ["a"], [1]) == {}

@@ -11,7 +11,9 @@ being emptied at each commit:
   rows read under one state of the counter stay exact until the state moves on.
 
 Records are kept as the JSON text the database holds, parsed again for each request, so no caller can change
-what the next one gets.
+what the next one gets. For the API, which only writes results out, each result is also kept as it was last
+written (its record finished with its groups, the licence register and the site's address): valid while all
+of those are the same, that is for one state of the counter, one register and one site.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ class DocumentCache:
         self.records: OrderedDict[str, tuple[int, str]] = OrderedDict()  # package id -> (version, JSON)
         self.groups_state: State | None = None
         self.group_rows: dict[tuple[str, str], Any] = {}  # ("id" | "name", value) -> row, or None: no such group
+        self.written_under: tuple[State, str, Any] | None = None  # (state, site address, licence register)
+        self.written: OrderedDict[str, tuple[int, bytes]] = OrderedDict()  # package id -> (version, JSON)
         self.hits = self.misses = 0
 
     def records_of(self, state: State, ids: Sequence[str], versions: Sequence[int]) -> dict[str, str]:
@@ -88,3 +92,37 @@ class DocumentCache:
             for row in rows:
                 self.group_rows[("id", row.id)] = row
                 self.group_rows[("name", row.name)] = row
+
+    def written_of(
+        self, state: State, site_url: str, register: Any, ids: Sequence[str], versions: Sequence[int]
+    ) -> dict[str, bytes]:
+        """The results last written, under this state, site and register, for those ``ids`` at those versions."""
+        found: dict[str, bytes] = {}
+        if self.size <= 0:
+            return found
+        with self.lock:
+            if not self._written_under(state, site_url, register):
+                return found
+            for package_id, version in zip(ids, versions, strict=True):
+                kept = self.written.get(package_id)
+                if kept is not None and kept[0] == version:
+                    found[package_id] = kept[1]
+                    self.written.move_to_end(package_id)
+        return found
+
+    def keep_written(self, state: State, site_url: str, register: Any, rows: Sequence[tuple[str, int, bytes]]) -> None:
+        """Keep (package id, version, JSON) results written under this state, site and licence register."""
+        if self.size <= 0:
+            return
+        with self.lock:
+            if not self._written_under(state, site_url, register):
+                self.written_under, self.written = (state, site_url, register), OrderedDict()
+            for package_id, version, data in rows:
+                self.written[package_id] = (version, data)
+                self.written.move_to_end(package_id)
+            while len(self.written) > self.size:
+                self.written.popitem(last=False)
+
+    def _written_under(self, state: State, site_url: str, register: Any) -> bool:
+        under = self.written_under
+        return under is not None and under[0] == state and under[1] == site_url and under[2] is register
