@@ -41,3 +41,25 @@ def test_a_segment_smaller_than_one_word_of_bits() -> None:
     pairs = Pairs.build(5, np.array([0, 0, 1, 3, 4, 4]), np.array([1, 1, 0, 1, 2, 1]), 3)
     mask = np.array([True, True, False, True, True])
     assert pairs.counts(mask, 3).tolist() == [1, 4, 1]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_fields_values_are_ranked_by_count_then_the_databases_order_whatever_the_limit(seed: int) -> None:
+    from portal.search.memory.values import FacetValues
+
+    rng = np.random.default_rng(seed)
+    rows = [(vid, "tags" if vid % 5 else "res_format", f"value {vid}") for vid in range(300)]
+    ordered = [int(v) for v in rng.permutation(300)]  # the database's collation, whatever it is
+    values = FacetValues.build(rows, ordered)
+    counts = rng.integers(0, 6, size=300)  # many ties, and values not counted at all
+    position = {vid: i for i, vid in enumerate(ordered)}
+    for field in ("tags", "res_format"):
+        for mincount in (0, 1, 3):
+            everything = sorted(
+                ((f"value {v}", int(counts[v])) for v, (f, _) in values.pairs.items() if f == field),
+                key=lambda item: (-item[1], position[int(item[0].split()[1])]),
+            )
+            shown = [item for item in everything if item[1] >= max(mincount, 1)]
+            for limit in (-1, 0, 1, 7, 50, len(shown) - 1, len(shown), len(shown) + 5):
+                expected = shown if limit < 0 else shown[:limit]
+                assert values.ranked(field, counts, limit, mincount) == expected

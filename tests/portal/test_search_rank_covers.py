@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from portal.search.memory.pgtext import _all_covers, _pair_covers
+from portal.search.memory.pgtext import _all_covers, _pair_covers, _row_sums
 
 
 def entries(rng: np.random.Generator, n_docs: int) -> tuple[np.ndarray, np.ndarray]:
@@ -34,8 +34,8 @@ def test_pair_covers_score_exactly_as_all_covers(seed: int) -> None:
     n = 300
     key, items = entries(rng, n)
     rows = np.arange(n)
-    expected = _all_covers(n, key, items, 2, rows)
-    got = _pair_covers(n, key, items, rows)
+    expected = _all_covers(key, items, 2, rows)
+    got = _pair_covers(key, items, rows)
     assert got.dtype == expected.dtype == np.float32
     assert got.tobytes() == expected.tobytes()  # bit for bit: ties must fall as in the database
     assert (expected > 0).sum() > n // 4
@@ -44,4 +44,20 @@ def test_pair_covers_score_exactly_as_all_covers(seed: int) -> None:
 def test_no_entries() -> None:
     empty = np.zeros(0, dtype=np.int64)
     rows = np.arange(3)
-    assert _pair_covers(3, empty, empty.astype(np.uint64), rows).tolist() == [0.0, 0.0, 0.0]
+    assert _pair_covers(empty, empty.astype(np.uint64), rows).tolist() == [0.0, 0.0, 0.0]
+    assert _all_covers(empty, empty.astype(np.uint64), 2, rows).tolist() == [0.0, 0.0, 0.0]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_each_rows_covers_are_summed_in_order_whatever_rows_are_asked_for(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = 400
+    cover_slot = np.sort(rng.choice(n, size=900))
+    contribution = rng.random(900) / rng.integers(1, 30, size=900)
+    rows = np.unique(np.r_[cover_slot, rng.choice(n, size=60)])  # ascending, some rows without covers
+    expected = np.zeros(n, dtype=np.float64)
+    for slot, value in zip(cover_slot.tolist(), contribution.tolist(), strict=True):
+        expected[slot] += value  # left to right, as PostgreSQL's C loop adds
+    got = _row_sums(cover_slot, contribution, rows)
+    assert got.dtype == np.float32
+    assert got.tobytes() == expected[rows].astype(np.float32).tobytes()

@@ -170,16 +170,16 @@ def cover_density(postings: PgPostings, lids: list[np.ndarray], rows: np.ndarray
         starts = np.flatnonzero(first)
         it = np.bitwise_or.reduceat(it, starts) if len(starts) else it
         key = key[starts]
-    return _covers(postings.n, key, it, len(lids), rows)
+    return _covers(key, it, len(lids), rows)
 
 
-def _covers(n: int, key: np.ndarray, items: np.ndarray, n_items: int, rows: np.ndarray) -> np.ndarray:
+def _covers(key: np.ndarray, items: np.ndarray, n_items: int, rows: np.ndarray) -> np.ndarray:
     if n_items == 2 and not (items == 3).any():
-        return _pair_covers(n, key, items, rows)
-    return _all_covers(n, key, items, n_items, rows)
+        return _pair_covers(key, items, rows)
+    return _all_covers(key, items, n_items, rows)
 
 
-def _all_covers(n: int, key: np.ndarray, items: np.ndarray, n_items: int, rows: np.ndarray) -> np.ndarray:
+def _all_covers(key: np.ndarray, items: np.ndarray, n_items: int, rows: np.ndarray) -> np.ndarray:
     slot = key >> 40
     position = (key >> 26) & 0x3FFF
     weight = (key >> 24) & 0x3
@@ -204,10 +204,7 @@ def _all_covers(n: int, key: np.ndarray, items: np.ndarray, n_items: int, rows: 
     noise = (position[end] - position[begin]) - (end - begin)
     noise = np.where(noise < 0, (end - begin) // 2, noise)
     contribution = cpos / (1 + noise).astype(np.float64)
-    cover_slot = slot[end]
-    doc_ptr, _ = group_rows(cover_slot, n)  # covers are already in slot order
-    dense = sequential_sums(contribution, doc_ptr[:-1], np.diff(doc_ptr)).astype(np.float32)
-    return dense[rows]
+    return _row_sums(slot[end], contribution, rows)
 
 
 class TsQueries:
@@ -254,7 +251,7 @@ def parse_tsquery(query: str) -> tuple[Operand, ...] | None:
     return tuple(operands)
 
 
-def _pair_covers(n: int, key: np.ndarray, items: np.ndarray, rows: np.ndarray) -> np.ndarray:
+def _pair_covers(key: np.ndarray, items: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """:func:`_covers` for two query items, no entry holding both (the common two-word query), in fewer passes:
     the shortest run ending at an entry that holds both items starts at the entry before it when that entry
     holds the other item, and is a new cover exactly then; so the covers are the adjacent pairs of entries of
@@ -268,6 +265,16 @@ def _pair_covers(n: int, key: np.ndarray, items: np.ndarray, rows: np.ndarray) -
     cpos = 2.0 / inv_sum
     noise = np.maximum(position[end] - position[begin] - 1, 0)  # negative (one position twice): (1 // 2) = 0
     contribution = cpos / (1 + noise).astype(np.float64)
-    doc_ptr, _ = group_rows(slot[end], n)  # covers are already in slot order
-    dense = sequential_sums(contribution, doc_ptr[:-1], np.diff(doc_ptr)).astype(np.float32)
-    return dense[rows]
+    return _row_sums(slot[end], contribution, rows)
+
+
+def _row_sums(cover_slot: np.ndarray, contribution: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Each row's covers summed in order (float4, 0 where it has none). The covers come in slot order, and
+    ``rows`` ascending, holding every cover's slot; the work is per cover, not per slot of the segment."""
+    out = np.zeros(len(rows), dtype=np.float32)
+    if not len(cover_slot):
+        return out
+    first = np.flatnonzero(np.r_[True, cover_slot[1:] != cover_slot[:-1]])
+    lengths = np.diff(np.r_[first, len(cover_slot)])
+    out[np.searchsorted(rows, cover_slot[first])] = sequential_sums(contribution, first, lengths)
+    return out

@@ -55,6 +55,9 @@ class FacetValues:
         vids = self.of_field(field)
         n = counts[vids]
         kept = np.flatnonzero(n >= max(mincount, 1))
+        if 0 <= limit < len(kept):  # only values counted at least as often as the limit-th can be shown
+            cut = len(kept) - limit
+            kept = kept[n[kept] >= np.partition(n[kept], cut)[cut]] if limit else kept[:0]
         kept = kept[np.lexsort((self.order[vids[kept]], -n[kept]))]
         if limit >= 0:
             kept = kept[:limit]
