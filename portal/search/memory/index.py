@@ -39,6 +39,14 @@ BUILD_INLINE = 20_000  # catalogues up to this size are built inside the first s
 TEXT_SORTS = {"name", "title_string", "title"}
 
 
+def load_modules() -> None:
+    """Import now what the first build and the first search would import when they need it (numpy, pyarrow,
+    scipy): a server does this before it freezes what it has loaded (see :mod:`portal.wsgi`)."""
+    import scipy.sparse  # noqa: F401
+
+    from portal.search.memory import execute, snapshot  # noqa: F401
+
+
 class MemoryIndex:
     def __init__(self, dialect: str, cache_size: int = 1000, record_cache_size: int = 10_000) -> None:
         self.dialect = dialect
