@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, Response, jsonify, request
 
 from portal.config import Settings
+from portal.response_headers import security_headers
 from portal.services import Services
 from portal.upload_request import PortalRequest
 from portal.web_context import close_db_session
@@ -38,8 +39,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fla
     app.register_blueprint(api.bp)
     app.register_blueprint(downloads.bp)
     _register_error_handlers(app)
-    app.after_request(_security_headers)
-    web.register(app)  # after _security_headers, so the pages' stricter headers are set first
+    app.after_request(security_headers)
+    web.register(app)  # after security_headers, so the pages' stricter headers are set first
     return app
 
 
@@ -79,11 +80,3 @@ def _register_error_handlers(app: Flask) -> None:
         if request.path.startswith("/api/"):
             return api_error(500, "Internal Server Error", "Internal server error")
         return exc
-
-
-def _security_headers(response: Response) -> Response:
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    response.headers.setdefault("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")
-    return response

@@ -11,6 +11,8 @@ from flask import Flask, Response, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
+from portal.response_headers import set_missing
+
 csrf = CSRFProtect()
 
 # No inline script or style anywhere: all JavaScript is in static files, all CSS in site.css.
@@ -18,6 +20,15 @@ PAGE_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+
+PAGE_HEADERS = [
+    ("Content-Security-Policy", PAGE_CSP),  # first: the API keeps its own
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Permissions-Policy", "geolocation=(), camera=(), microphone=(), interest-cohort=()"),
+]
 
 
 def setup(app: Flask) -> None:
@@ -60,15 +71,10 @@ def _page_for_errors(app: Flask, status: int) -> None:
 
 def page_headers(response: Response) -> Response:
     """Headers for every response the API and downloads have not set themselves."""
-    if request.blueprint != "api":
-        response.headers.setdefault("Content-Security-Policy", PAGE_CSP)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    response.headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=(), interest-cohort=()")
+    wanted = [*PAGE_HEADERS] if request.blueprint != "api" else PAGE_HEADERS[1:]
     if request.is_secure:
-        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        wanted.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
     if response.mimetype == "text/html":
-        response.headers.setdefault("Cache-Control", "no-cache")
+        wanted.append(("Cache-Control", "no-cache"))
+    set_missing(response, wanted)
     return response

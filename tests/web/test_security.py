@@ -77,6 +77,16 @@ def test_pages_send_security_headers(client, catalogue: Catalogue, path: str) ->
     assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
 
 
+def test_api_answers_send_each_security_header_once_with_the_apis_own_policy(client, catalogue: Catalogue) -> None:
+    for path in ("/api/3/action/package_search?q=crime", "/api/3/action/package_show?id=nope"):
+        headers = client.get(path).headers
+        for name in ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy"):
+            assert len(headers.getlist(name)) == 1, (path, name)
+        assert headers["Content-Security-Policy"] == "default-src 'self'; frame-ancestors 'none'"
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
 def test_pages_have_no_inline_script_or_style(client, catalogue: Catalogue) -> None:
     sign_in(client)
     for path in ("/", "/dataset", "/dataset/demand-by-lsoa", "/user/tokens", "/api", "/accessibility"):
