@@ -127,10 +127,15 @@ class PgPostings:
         mask = np.ones(self.n, dtype=bool)
         bits = WEIGHT_BITS.get(term.column or "")
         for operand in term.operands:
-            p = self.postings(self.lexeme_ids(operand))
-            if bits is not None:
-                p = p[(self.wmask[p] & bits) > 0]
-            mask &= member_mask(self.n, self.doc[p])
+            lids = self.lexeme_ids(operand)
+            if bits is None and len(lids) == 1:  # one word: its documents are one slice, no gather
+                docs = self.doc[self.ptr[lids[0]] : self.ptr[lids[0] + 1]]
+            else:
+                p = self.postings(lids)
+                if bits is not None:
+                    p = p[(self.wmask[p] & bits) > 0]
+                docs = self.doc[p]
+            mask &= member_mask(self.n, docs)
         return mask
 
     def rank(self, operands: Sequence[Operand], rows: np.ndarray) -> np.ndarray:
@@ -151,10 +156,15 @@ def cover_density(postings: PgPostings, lids: list[np.ndarray], rows: np.ndarray
     wanted = member_mask(postings.n, rows)
     slot, raw, lex, item = [], [], [], []
     for j, ids in enumerate(lids):
-        p = postings.postings(ids)
-        lexeme = np.repeat(ids, postings.ptr[ids + 1] - postings.ptr[ids])
-        keep = wanted[postings.doc[p]]
-        p, lexeme = p[keep], lexeme[keep]
+        if len(ids) == 1:  # one lexeme: its postings are one slice; keep the wanted documents' ones
+            start = int(postings.ptr[ids[0]])
+            p = np.flatnonzero(wanted[postings.doc[start : postings.ptr[ids[0] + 1]]]) + start
+            lexeme = np.full(len(p), ids[0], dtype=np.int64)
+        else:
+            p = postings.postings(ids)
+            lexeme = np.repeat(ids, postings.ptr[ids + 1] - postings.ptr[ids])
+            keep = wanted[postings.doc[p]]
+            p, lexeme = p[keep], lexeme[keep]
         counts = postings.pos_ptr[p + 1] - postings.pos_ptr[p]
         slot.append(np.repeat(postings.doc[p].astype(np.int64), counts))
         raw.append(postings.pos[ranges(postings.pos_ptr[p], counts)].astype(np.int64))
