@@ -7,6 +7,8 @@ datasets). Used as ``gunicorn -c bench/catalogue/gunicorn_warm.py portal.wsgi:ap
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 timeout = 600
@@ -17,6 +19,8 @@ def post_worker_init(worker: Any) -> None:
     services = app.extensions["portal"]
     if services.search.memory is not None:
         services.search.memory.warm(services.db.engine)
+    if ready := os.environ.get("BENCH_READY_DIR"):  # bench/catalogue/run.py waits for every worker's mark
+        Path(ready, str(os.getpid())).touch()
 
 
 def worker_exit(server: Any, worker: Any) -> None:

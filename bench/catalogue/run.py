@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -127,6 +128,14 @@ class Server:
             "PORTAL_SEARCH_MEMORY": "1" if like in ("memory", "uncached") else "0",
             "PORTAL_SEARCH_CACHE": "0" if like == "uncached" else os.environ.get("PORTAL_SEARCH_CACHE", "1000"),
         }
+        # Every worker marks itself ready once its index is built; measuring starts when all have, here and in
+        # the other variants' servers (one worker answering is not enough: the others would still be building
+        # their indexes on the same two cores during the first measurement).
+        self.ready_dir = workdir / f"ready-{variant}"
+        shutil.rmtree(self.ready_dir, ignore_errors=True)
+        self.ready_dir.mkdir(parents=True)
+        self.workers = opts["workers"] if like in ("memory", "uncached") else 0
+        env["BENCH_READY_DIR"] = str(self.ready_dir)
         source = REPO
         if variant == "baseline":
             source = opts["baseline"]
@@ -135,8 +144,8 @@ class Server:
         self.base = f"http://127.0.0.1:{port}"
         command = [str(gunicorn), "-w", str(opts["workers"]), "-k", opts["worker_class"],
                    "--threads", str(opts["threads"]), "-b", f"127.0.0.1:{port}", "--log-level", "warning"]  # fmt: skip
-        if like in ("memory", "uncached"):
-            command += ["-c", str(source / "bench" / "catalogue" / "gunicorn_warm.py")]
+        if like in ("memory", "uncached"):  # this tree's hook for every variant: it marks each worker ready
+            command += ["-c", str(HERE / "gunicorn_warm.py")]
         self.log_path = workdir / f"gunicorn-{variant}.log"
         self.log_start = self.log_path.stat().st_size if self.log_path.exists() else 0
         self.log = open(self.log_path, "ab")  # noqa: SIM115
@@ -152,8 +161,9 @@ class Server:
                 raise click.ClickException("gunicorn exited; see the gunicorn logs in the work folder")
             try:
                 with urllib.request.urlopen(self.base + "/api/3/action/status_show", timeout=2) as r:
-                    if r.status == 200:
+                    if r.status == 200 and len(list(self.ready_dir.iterdir())) >= self.workers:
                         return
+                time.sleep(0.5)
             except OSError:
                 time.sleep(0.5)
         raise click.ClickException("gunicorn did not answer status_show within 900 s")
