@@ -21,11 +21,9 @@ PAGE_CSP = (
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 
+# Beyond portal.response_headers' defaults, which every response gets after these.
 PAGE_HEADERS = [
     ("Content-Security-Policy", PAGE_CSP),  # first: the API keeps its own
-    ("X-Content-Type-Options", "nosniff"),
-    ("X-Frame-Options", "DENY"),
-    ("Referrer-Policy", "strict-origin-when-cross-origin"),
     ("Cross-Origin-Opener-Policy", "same-origin"),
     ("Permissions-Policy", "geolocation=(), camera=(), microphone=(), interest-cohort=()"),
 ]

@@ -18,56 +18,95 @@ of those are the same, that is for one state of the counter, one register and on
 
 from __future__ import annotations
 
+import operator
 import threading
 from collections import OrderedDict
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import Any
 
 from portal.search.changes import State
 
 
+class _ByVersion:
+    """Values by package id, each kept for one version of its search row, the least recently used dropped past
+    ``size``; all kept under one key (``same`` says whether another key is that one) and forgotten when it moves
+    on. The caller holds the lock."""
+
+    def __init__(self, size: int, same: Callable[[Any, Any], bool]) -> None:
+        self.size, self.same = size, same
+        self.under: Any = None
+        self.entries: OrderedDict[str, tuple[int, Any]] = OrderedDict()  # package id -> (version, value)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.entries)
+
+    def get(self, under: Any, ids: Sequence[str], versions: Sequence[int]) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        if self.size <= 0 or self.under is None or not self.same(self.under, under):
+            return found
+        for package_id, version in zip(ids, versions, strict=True):
+            kept = self.entries.get(package_id)
+            if kept is not None and kept[0] == version:
+                found[package_id] = kept[1]
+                self.entries.move_to_end(package_id)
+        return found
+
+    def put(self, under: Any, rows: Iterable[tuple[str, int, Any]]) -> None:
+        if self.size <= 0:
+            return
+        if self.under is None or not self.same(self.under, under):
+            self.under, self.entries = under, OrderedDict()
+        for package_id, version, value in rows:
+            self.entries[package_id] = (version, value)
+            self.entries.move_to_end(package_id)
+        while len(self.entries) > self.size:
+            self.entries.popitem(last=False)
+
+
+def _same_written(a: tuple[State, str, Any], b: tuple[State, str, Any]) -> bool:
+    """Same state and site, and the very same licence register (re-read each minute: a new object)."""
+    return a[0] == b[0] and a[1] == b[1] and a[2] is b[2]
+
+
 class DocumentCache:
-    """At most ``size`` records (0: none), and the group rows read under the current state."""
+    """At most ``size`` records (0: none), as many results as last written, and the group rows read under the
+    current state."""
 
     def __init__(self, size: int) -> None:
         self.size = size
         self.lock = threading.Lock()
-        self.generation: str | None = None
-        self.records: OrderedDict[str, tuple[int, str]] = OrderedDict()  # package id -> (version, JSON)
+        self.records = _ByVersion(size, operator.eq)  # JSON text, under the database's generation
+        self.written = _ByVersion(size, _same_written)  # JSON bytes, under (state, site address, licence register)
         self.groups_state: State | None = None
         self.group_rows: dict[tuple[str, str], Any] = {}  # ("id" | "name", value) -> row, or None: no such group
-        self.written_under: tuple[State, str, Any] | None = None  # (state, site address, licence register)
-        self.written: OrderedDict[str, tuple[int, bytes]] = OrderedDict()  # package id -> (version, JSON)
         self.hits = self.misses = 0
 
     def records_of(self, state: State, ids: Sequence[str], versions: Sequence[int]) -> dict[str, str]:
         """The kept JSON of those ``ids`` whose kept version is the one given."""
-        found: dict[str, str] = {}
         if self.size <= 0:
-            return found
+            return {}
         with self.lock:
-            records = self.records if state.generation == self.generation else {}
-            for package_id, version in zip(ids, versions, strict=True):
-                kept = records.get(package_id)
-                if kept is not None and kept[0] == version:
-                    found[package_id] = kept[1]
-                    self.records.move_to_end(package_id)
+            found = self.records.get(state.generation, ids, versions)
             self.hits += len(found)
             self.misses += len(ids) - len(found)
         return found
 
     def keep_records(self, state: State, rows: Sequence[tuple[str, str, int]]) -> None:
         """Keep (package id, JSON, version) rows read from the database."""
-        if self.size <= 0:
-            return
         with self.lock:
-            if state.generation != self.generation:
-                self.generation, self.records = state.generation, OrderedDict()
-            for package_id, data, version in rows:
-                self.records[package_id] = (version, data)
-                self.records.move_to_end(package_id)
-            while len(self.records) > self.size:
-                self.records.popitem(last=False)
+            self.records.put(state.generation, ((package_id, version, data) for package_id, data, version in rows))
+
+    def written_of(
+        self, state: State, site_url: str, register: Any, ids: Sequence[str], versions: Sequence[int]
+    ) -> dict[str, bytes]:
+        """The results last written, under this state, site and register, for those ``ids`` at those versions."""
+        with self.lock:
+            return self.written.get((state, site_url, register), ids, versions)
+
+    def keep_written(self, state: State, site_url: str, register: Any, rows: Sequence[tuple[str, int, bytes]]) -> None:
+        """Keep (package id, version, JSON) results written under this state, site and licence register."""
+        with self.lock:
+            self.written.put((state, site_url, register), rows)
 
     def groups_of(self, state: State, ids: Collection[str], names: Collection[str]) -> tuple[list[Any], bool]:
         """The kept rows of the groups with these ids or names, and whether every one of them was known."""
@@ -92,37 +131,3 @@ class DocumentCache:
             for row in rows:
                 self.group_rows[("id", row.id)] = row
                 self.group_rows[("name", row.name)] = row
-
-    def written_of(
-        self, state: State, site_url: str, register: Any, ids: Sequence[str], versions: Sequence[int]
-    ) -> dict[str, bytes]:
-        """The results last written, under this state, site and register, for those ``ids`` at those versions."""
-        found: dict[str, bytes] = {}
-        if self.size <= 0:
-            return found
-        with self.lock:
-            if not self._written_under(state, site_url, register):
-                return found
-            for package_id, version in zip(ids, versions, strict=True):
-                kept = self.written.get(package_id)
-                if kept is not None and kept[0] == version:
-                    found[package_id] = kept[1]
-                    self.written.move_to_end(package_id)
-        return found
-
-    def keep_written(self, state: State, site_url: str, register: Any, rows: Sequence[tuple[str, int, bytes]]) -> None:
-        """Keep (package id, version, JSON) results written under this state, site and licence register."""
-        if self.size <= 0:
-            return
-        with self.lock:
-            if not self._written_under(state, site_url, register):
-                self.written_under, self.written = (state, site_url, register), OrderedDict()
-            for package_id, version, data in rows:
-                self.written[package_id] = (version, data)
-                self.written.move_to_end(package_id)
-            while len(self.written) > self.size:
-                self.written.popitem(last=False)
-
-    def _written_under(self, state: State, site_url: str, register: Any) -> bool:
-        under = self.written_under
-        return under is not None and under[0] == state and under[1] == site_url and under[2] is register
