@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Response, jsonify, request
+from flask.sessions import SecureCookieSessionInterface
 
 from portal.config import Settings
 from portal.response_headers import security_headers
 from portal.services import Services
 from portal.upload_request import PortalRequest
 from portal.web_context import close_db_session
+
+if TYPE_CHECKING:
+    from itsdangerous import URLSafeTimedSerializer
 
 
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Flask:
@@ -21,6 +25,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fla
         services.migrate()
     app = Flask(__name__)
     app.request_class = PortalRequest
+    app.session_interface = SigningOnce()
     app.config.update(
         SECRET_KEY=settings.secret_key,
         # Each file is held to max_upload_bytes as it is stored; the body may also carry a package_revise's
@@ -42,6 +47,21 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fla
     app.after_request(security_headers)
     web.register(app)  # after security_headers, so the pages' stricter headers are set first
     return app
+
+
+class SigningOnce(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the signing serializer built once per set of keys rather than on
+    every request (Flask opens the session of every request, cookie or not, API calls included)."""
+
+    def __init__(self) -> None:
+        self._made: tuple[tuple[Any, ...], URLSafeTimedSerializer | None] | None = None
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        keys = (app.secret_key, *(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        made = self._made
+        if made is None or made[0] != keys:
+            made = self._made = (keys, super().get_signing_serializer(app))
+        return made[1]
 
 
 class CollapseLeadingSlashes:

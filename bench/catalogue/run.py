@@ -175,12 +175,22 @@ class Server:
         with self.log_path.open("rb") as fh:  # what each worker said of its answer cache as it stopped
             fh.seek(self.log_start)
             hits = misses = 0
+            passes: dict[str, list[float]] = {}  # generation -> [passes, ms in all, longest ms]
             for line in fh.read().decode(errors="replace").splitlines():
                 if match := re.search(r"search cache: (\d+) hits, (\d+) misses", line):
                     hits, misses = hits + int(match[1]), misses + int(match[2])
+                if match := re.search(r"gc generation (\d): (\d+) passes, ([\d.]+) ms in all, longest ([\d.]+)", line):
+                    seen = passes.setdefault(match[1], [0, 0.0, 0.0])
+                    seen[0], seen[1] = seen[0] + int(match[2]), seen[1] + float(match[3])
+                    seen[2] = max(seen[2], float(match[4]))
         if hits + misses:
             share = 100 * hits / (hits + misses)
             click.echo(f"search answer cache ({self.base}): {hits:,} hits, {misses:,} misses ({share:.0f}%)", err=True)
+        for generation, (n, total, longest) in sorted(passes.items()):
+            click.echo(
+                f"gc generation {generation} ({self.base}): {n:,.0f} passes, {total:.0f} ms, longest {longest:.1f} ms",
+                err=True,
+            )
 
 
 def check_paths(base: str, paths_file: Path, n: int = 5) -> None:
@@ -272,8 +282,29 @@ def measure(base: str, paths_file: Path, opts: dict[str, Any]) -> dict[str, Any]
     if opts["warmup"]:
         wrk(base, paths_file, opts["warmup"], opts["connections"], 1)
     load_before = os.getloadavg()[0]  # other work on the machine skews results: record it
+    kernel_before = kernel_counters()
     row = wrk(base, paths_file, opts["duration"], opts["connections"], 1)
-    return {**row, "loadavg_before": round(load_before, 2), "loadavg_after": round(os.getloadavg()[0], 2)}
+    kernel = {k: v - kernel_before.get(k, 0) for k, v in kernel_counters().items()}
+    return {
+        **row,
+        "loadavg_before": round(load_before, 2),
+        "loadavg_after": round(os.getloadavg()[0], 2),
+        "kernel": {k: v for k, v in kernel.items() if v},
+    }
+
+
+KERNEL_COUNTERS = ("compact_stall", "compact_fail", "thp_fault_alloc", "thp_fault_fallback", "allocstall_normal",
+                   "allocstall_movable", "pgmajfault", "pswpin", "pswpout")  # fmt: skip
+
+
+def kernel_counters() -> dict[str, int]:
+    """Memory stalls the kernel counted (Linux): a page fault that waits on compaction or reclaim stalls a request."""
+    try:
+        lines = Path("/proc/vmstat").read_text().splitlines()
+    except OSError:
+        return {}
+    pairs = (line.split() for line in lines)
+    return {k: int(v) for k, v in pairs if k in KERNEL_COUNTERS}
 
 
 def report(row: dict[str, Any], results: Path | None) -> None:
@@ -283,6 +314,7 @@ def report(row: dict[str, Any], results: Path | None) -> None:
         f"{row['p95_ms']:.1f} | {row['p99_ms']:.1f} | {row['rps']:.0f} | {errors} | "
         f"{row['loadavg_before']:.1f}-{row['loadavg_after']:.1f} |"
     )
+    click.echo(f"  max {row['max_ms']:.0f} ms; kernel: {row['kernel'] or 'no memory stalls counted'}", err=True)
     if results:
         with results.open("a") as fh:
             fh.write(json.dumps(row) + "\n")

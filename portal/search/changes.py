@@ -77,6 +77,23 @@ def read_state(connection: Any) -> State | None:
     return State(row[0], int(row[1])) if row else None
 
 
+def current_state(session: Session) -> State | None:
+    """:func:`read_state` for the check every search makes, sent straight through the driver: SQLAlchemy's
+    statement execution cost more than the query itself (0.12 ms a search, a profile showed). Should the driver
+    fail, the statement is sent again through SQLAlchemy, which discards a dead connection and raises its error."""
+    connection = session.connection()
+    try:
+        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(READ_STATE.text)
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+    except connection.dialect.loaded_dbapi.Error:
+        return read_state(session)
+    return State(row[0], int(row[1])) if row else None
+
+
 def next_version(connection: Any) -> int:
     """Take the next version number, holding the state row's lock until this transaction ends."""
     bump = search_state.update().values(version=search_state.c.version + 1).returning(search_state.c.version)

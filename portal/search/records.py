@@ -54,12 +54,21 @@ _licenses: dict[str, tuple[float, dict[str, Any]]] = {}
 
 
 def licenses(session: Session) -> dict[str, Any]:
-    """The licence register as rows by id, read at most once a minute per database and process."""
+    """The licence register as rows by id, read at most once a minute per database and process. A register read
+    again unchanged is the same object as before: results kept as written under it stay valid (see
+    :meth:`~portal.search.memory.documents.DocumentCache.written_of`)."""
     key, now = str(session.get_bind().url), time.monotonic()
     cached = _licenses.get(key)
     if cached is None or now - cached[0] > LICENSES_TTL:
-        cached = _licenses[key] = (now, {lic.id: lic for lic in session.execute(LICENSES)})
+        register = {lic.id: lic for lic in session.execute(LICENSES)}
+        if cached is not None and _same_register(cached[1], register):
+            register = cached[1]
+        cached = _licenses[key] = (now, register)
     return cached[1]
+
+
+def _same_register(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return a.keys() == b.keys() and all(tuple(a[k]) == tuple(b[k]) for k in a)
 
 
 # A dataset by id or name: both are unique, but a name may look like another dataset's id, so the id wins.

@@ -63,3 +63,31 @@ def test_a_connection_reused_at_once_is_not_pinged(pg_url: str, monkeypatch: pyt
         session.execute(text("SELECT 1"))
     assert len(pings) == 2
     database.engine.dispose()
+
+
+def test_the_search_state_check_on_a_connection_that_died_in_use_fails_through_sqlalchemy_and_recovers(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The per-search state read goes straight to the driver; a dead connection must still be discarded."""
+    from sqlalchemy.exc import OperationalError
+
+    from portal.search.changes import current_state, read_state
+
+    monkeypatch.setattr(db, "PING_AFTER_IDLE", 3600.0)  # reused at once: not pinged
+    database = db.Database(pg_url)
+    with database.session() as session:
+        expected = read_state(session)
+        pid = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    admin = db.make_engine(pg_url)
+    with admin.connect() as conn:
+        conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        conn.commit()
+    admin.dispose()
+    session = database.read_sessions()
+    with pytest.raises(OperationalError):  # SQLAlchemy's error: the driver's own would leave the pool unaware
+        current_state(session)
+    session.close()
+    with database.read_sessions() as session:
+        assert current_state(session) == expected
+        assert session.execute(text("SELECT pg_backend_pid()")).scalar_one() != pid
+    database.engine.dispose()

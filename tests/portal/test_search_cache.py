@@ -122,11 +122,14 @@ def test_a_pages_records_and_groups_are_reused_only_while_current(api, app, cata
 
 
 def test_a_change_to_an_organization_moves_the_change_counter(services, catalogue, backend):
-    from portal.search.changes import read_state
+    from portal.search.changes import current_state, read_state
 
     with services.db.session() as session:
         before = read_state(session)
+        assert current_state(session) == before  # the driver's read, as each search makes it
     catalogue.call("organization_update", {"id": "fire", "name": "fire", "title": "Fire and Rescue"})
+    with services.db.read_sessions() as session:
+        assert current_state(session) == read_state(session) != before
     with services.db.session() as session:
         after = read_state(session)
         assert after.version > before.version
@@ -189,3 +192,29 @@ def test_kept_results_follow_the_site_address_and_the_state():
     off = DocumentCache(0)
     off.keep_written(one, "https://a", register, [("a", 1, b"1")])
     assert off.written_of(one, "https://a", register, ["a"], [1]) == {}
+
+
+def test_kept_results_outlive_a_register_read_again_unchanged_and_follow_a_changed_one(
+    api, app, services, catalogue, backend, monkeypatch
+):
+    """The register is read again each minute (here: every time); kept results stay valid while it is the same."""
+    from portal.search import records
+
+    monkeypatch.setattr(records, "LICENSES_TTL", -1.0)
+    search = {"q": "crime", "rows": 20}
+    catalogue.call("package_patch", {"id": "crime-1", "license_id": "CC0-1.0"})
+    first = api.ok("package_search", search)
+    kept = app.extensions["portal"].search.memory.documents.written
+    register = kept.under[2]
+    again = api.ok("package_search", search)
+    assert again == first
+    assert kept.under[2] is register and len(list(kept)) == first["count"]  # not emptied by the read
+    with services.db.session() as session:
+        session.execute(text("UPDATE licenses SET title = 'Public domain' WHERE id = 'CC0-1.0'"))
+    changed = api.ok("package_search", search)
+    assert kept.under[2] is not register
+    titles = {r["name"]: r["license_title"] for r in changed["results"]}
+    assert titles["crime-1"] == "Public domain"
+    assert {n: t for n, t in titles.items() if n != "crime-1"} == {
+        r["name"]: r["license_title"] for r in first["results"] if r["name"] != "crime-1"
+    }

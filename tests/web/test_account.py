@@ -80,3 +80,15 @@ def test_api_ignores_csrf_and_cookies_for_writes(client, catalogue: Catalogue) -
     sign_in(client)
     response = client.post("/api/3/action/package_create", json={"name": "via-cookie", "owner_org": "nypolice"})
     assert response.status_code == 403  # the signed-in cookie is not enough to write through the API
+
+
+def test_a_new_secret_key_ends_sessions_unless_the_old_one_is_kept_as_a_fallback(app, client, catalogue) -> None:  # noqa: ANN001
+    """The signing serializer is built once per set of keys: rotating the key must still take effect at once."""
+    sign_in(client)
+    assert client.get("/user/tokens").status_code == 200
+    old = app.secret_key
+    app.secret_key = app.config["SECRET_KEY"] = "a-new-secret-key-for-this-test"
+    app.config["SECRET_KEY_FALLBACKS"] = [old]
+    assert client.get("/user/tokens").status_code == 200  # signed with the fallback: still valid
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    assert client.get("/user/tokens").status_code == 303  # the old key is gone: signed out

@@ -64,7 +64,7 @@ class MemoryIndex:
         """The result, or None when the database must answer."""
         if changes.pending(session):
             return None
-        state = changes.read_state(session)
+        state = changes.current_state(session)
         if state is None:
             return None
         from portal.search.memory.execute import search  # numpy and friends load with the first search
