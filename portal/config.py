@@ -37,6 +37,8 @@ class Settings:
     search_memory: bool = True  # answer searches from an index in each process's memory (portal/search/memory)
     search_cache: int = 1000  # answers kept per process until the next change (portal/search/memory/results.py)
     record_cache: int = 10_000  # datasets' stored records kept per process (portal/search/memory/documents.py)
+    # answers shared by the processes of one machine, a SQLite file on a local disk (portal/search/memory/shared.py)
+    search_shared_cache: Path | None = None
     storage_url: str = ""  # "" = local files under storage_path; "s3://bucket/prefix" = S3 (docs/deploy.md)
     s3_endpoint_url: str | None = None  # MinIO, Ceph...; None = AWS
     s3_public_endpoint_url: str | None = None  # host in presigned URLs, when clients reach S3 by another name
@@ -72,11 +74,19 @@ class Settings:
             "search_memory": _bool(env.get("PORTAL_SEARCH_MEMORY"), True),
             "search_cache": int(env.get("PORTAL_SEARCH_CACHE", cls.search_cache)),
             "record_cache": int(env.get("PORTAL_RECORD_CACHE", cls.record_cache)),
+            "search_shared_cache": _optional_path(
+                env.get("PORTAL_SEARCH_SHARED_CACHE", str(instance / "cache" / "search-answers.sqlite"))
+            ),
         }
         values.update(overrides)
         values["storage_path"] = Path(values["storage_path"])  # type: ignore[arg-type]
         values["site_url"] = str(values["site_url"]).rstrip("/")
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _optional_path(value: str) -> Path | None:
+    """A path, or None for "" and "0" (the feature off)."""
+    return Path(value) if value not in ("", "0") else None
 
 
 def _instance_secret(instance: Path) -> str:

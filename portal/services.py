@@ -24,7 +24,14 @@ class Services:
     @classmethod
     def from_settings(cls, settings: Settings) -> Services:
         db = Database(settings.database_url)
-        search = make_search(db.dialect, settings.search_memory, settings.search_cache, settings.record_cache)
+        search = make_search(
+            db.dialect,
+            settings.search_memory,
+            settings.search_cache,
+            settings.record_cache,
+            settings.search_shared_cache,
+            database=settings.database_url,
+        )
         return cls(settings, db, make_storage(settings), search)
 
     def migrate(self) -> None:

@@ -76,6 +76,7 @@ def worker_id(request: pytest.FixtureRequest) -> str:
 
 
 def _settings(url: str, files: Path, **extra: Any) -> Settings:
+    extra.setdefault("search_shared_cache", files.parent / "cache" / "search-answers.sqlite")  # the test's own
     return Settings.from_env(
         database_url=url, storage_path=files, site_url="http://portal.test", secret_key="test-secret", **extra
     )

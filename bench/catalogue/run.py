@@ -131,6 +131,12 @@ class Server:
         # Every worker marks itself ready once its index is built; measuring starts when all have, here and in
         # the other variants' servers (one worker answering is not enough: the others would still be building
         # their indexes on the same two cores during the first measurement).
+        # Each server shares its answers among its own workers only (portal/search/memory/shared.py), in a file of
+        # its own here, emptied first: answers filed by an earlier run would be found by this one.
+        shared = workdir / "instance" / f"search-answers-{variant}.sqlite"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{shared}{suffix}").unlink(missing_ok=True)
+        env["PORTAL_SEARCH_SHARED_CACHE"] = str(shared)
         self.ready_dir = workdir / f"ready-{variant}"
         shutil.rmtree(self.ready_dir, ignore_errors=True)
         self.ready_dir.mkdir(parents=True)
@@ -174,11 +180,13 @@ class Server:
         self.log.close()
         with self.log_path.open("rb") as fh:  # what each worker said of its answer cache as it stopped
             fh.seek(self.log_start)
-            hits = misses = 0
+            hits = misses = shared_hits = shared_misses = 0
             passes: dict[str, list[float]] = {}  # generation -> [passes, ms in all, longest ms]
             for line in fh.read().decode(errors="replace").splitlines():
                 if match := re.search(r"search cache: (\d+) hits, (\d+) misses", line):
                     hits, misses = hits + int(match[1]), misses + int(match[2])
+                if match := re.search(r"shared answers: (\d+) hits, (\d+) misses", line):
+                    shared_hits, shared_misses = shared_hits + int(match[1]), shared_misses + int(match[2])
                 if match := re.search(r"gc generation (\d): (\d+) passes, ([\d.]+) ms in all, longest ([\d.]+)", line):
                     seen = passes.setdefault(match[1], [0, 0.0, 0.0])
                     seen[0], seen[1] = seen[0] + int(match[2]), seen[1] + float(match[3])
@@ -186,6 +194,12 @@ class Server:
         if hits + misses:
             share = 100 * hits / (hits + misses)
             click.echo(f"search answer cache ({self.base}): {hits:,} hits, {misses:,} misses ({share:.0f}%)", err=True)
+        if shared_hits + shared_misses:
+            click.echo(
+                f"  of those misses, from the workers' shared answers: {shared_hits:,} "
+                f"({100 * shared_hits / (shared_hits + shared_misses):.0f}%)",
+                err=True,
+            )
         for generation, (n, total, longest) in sorted(passes.items()):
             click.echo(
                 f"gc generation {generation} ({self.base}): {n:,.0f} passes, {total:.0f} ms, longest {longest:.1f} ms",

@@ -121,6 +121,7 @@ def settings(database_url: str, tmp_path: Path, moto: MotoS3, bucket: Bucket) ->
     return Settings.from_env(
         database_url=database_url,
         storage_path=tmp_path / "unused-local-files",
+        search_shared_cache=tmp_path / "cache" / "search-answers.sqlite",
         site_url="http://portal.test",
         secret_key="test-secret",
         max_upload_bytes=64 * 1024 * 1024,

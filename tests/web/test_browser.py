@@ -37,7 +37,7 @@ def server(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> I
     shutil.copy(sqlite_template, folder / "portal.db")
     settings = Settings.from_env(
         database_url=f"sqlite:///{folder / 'portal.db'}", storage_path=folder / "files", site_url="http://x",
-        secret_key="browser-test-secret",
+        secret_key="browser-test-secret", search_shared_cache=folder / "cache" / "search-answers.sqlite",
     )  # fmt: skip
     live = LiveServer(settings)
     seed(Factory(live.services))

@@ -31,6 +31,7 @@ from portal.search.query import Node, Term
 if TYPE_CHECKING:
     from portal.search.memory.execute import Plan
     from portal.search.memory.ftstext import Tokenizer
+    from portal.search.memory.shared import SharedAnswers
     from portal.search.memory.snapshot import Builder, Snapshot
 
 log = logging.getLogger(__name__)
@@ -48,9 +49,12 @@ def load_modules() -> None:
 
 
 class MemoryIndex:
-    def __init__(self, dialect: str, cache_size: int = 1000, record_cache_size: int = 10_000) -> None:
+    def __init__(
+        self, dialect: str, cache_size: int = 1000, record_cache_size: int = 10_000, shared: SharedAnswers | None = None
+    ) -> None:
         self.dialect = dialect
         self.results = ResultCache(cache_size)
+        self.shared = shared if cache_size > 0 else None  # answers of the other processes on this machine
         self.documents = DocumentCache(record_cache_size)
         self.lock = threading.Lock()
         self.snapshot: Snapshot | None = None
@@ -79,10 +83,15 @@ class MemoryIndex:
         key = result_key(params, visibility)
         if (answer := self.results.get(snap, key)) is not None:
             return answer
+        if self.shared is not None and (answer := self.shared.get(snap.state, key)) is not None:
+            self.results.put(snap, key, answer)
+            return answer
         try:
             plan, sort = self.plan(session, snap, params, q, fq)
             answer = search(snap, plan, visibility, params, sort)
             self.results.put(snap, key, answer)
+            if self.shared is not None:
+                self.shared.put(snap.state, key, answer)
             return answer
         except Unsupported as exc:
             log.debug("search in the database: %s", exc)
