@@ -46,7 +46,7 @@ def worker_exit(server: Any, worker: Any) -> None:
     memory = worker.wsgi.extensions["portal"].search.memory
     if memory is not None:
         server.log.warning("search cache: %d hits, %d misses", memory.results.hits, memory.results.misses)
-        if memory.shared is not None:
+        if getattr(memory, "shared", None) is not None:  # the baseline tree may predate it
             server.log.warning("shared answers: %d hits, %d misses", memory.shared.hits, memory.shared.misses)
     for generation, passes in _passes.items():
         if passes:
