@@ -27,17 +27,22 @@ def _pings(engine: Any, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     return seen
 
 
+def _terminate(pg_url: str, pid: int) -> None:
+    """End the server process behind one connection, as a database restart or an administrator would."""
+    admin = db.make_engine(pg_url)
+    with admin.connect() as conn:
+        conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        conn.commit()
+    admin.dispose()
+
+
 def test_a_connection_killed_while_idle_is_replaced_before_the_next_request(
     pg_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     database = db.Database(pg_url)
     with database.engine.connect() as conn:
         pid = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
-    admin = db.make_engine(pg_url)
-    with admin.connect() as conn:
-        conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-        conn.commit()
-    admin.dispose()
+    _terminate(pg_url, pid)
     monkeypatch.setattr(db, "PING_AFTER_IDLE", 0.0)  # as if the connection had sat idle
     pings = _pings(database.engine, monkeypatch)
     with database.session() as session:
@@ -78,11 +83,7 @@ def test_the_search_state_check_on_a_connection_that_died_in_use_fails_through_s
     with database.session() as session:
         expected = read_state(session)
         pid = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
-    admin = db.make_engine(pg_url)
-    with admin.connect() as conn:
-        conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-        conn.commit()
-    admin.dispose()
+    _terminate(pg_url, pid)
     session = database.read_sessions()
     with pytest.raises(OperationalError):  # SQLAlchemy's error: the driver's own would leave the pool unaware
         current_state(session)

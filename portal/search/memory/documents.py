@@ -64,7 +64,7 @@ class _ByVersion:
 
 
 def _same_written(a: tuple[State, str, Any], b: tuple[State, str, Any]) -> bool:
-    """Same state and site, and the very same licence register (re-read each minute: a new object)."""
+    """Same state and site, and the very same licence register (one read again changed is a new object)."""
     return a[0] == b[0] and a[1] == b[1] and a[2] is b[2]
 
 

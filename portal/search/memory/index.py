@@ -54,7 +54,7 @@ class MemoryIndex:
     ) -> None:
         self.dialect = dialect
         self.results = ResultCache(cache_size)
-        self.shared = shared if cache_size > 0 else None  # answers of the other processes on this machine
+        self.shared = shared if cache_size > 0 else None  # answers of the other workers of this server
         self.documents = DocumentCache(record_cache_size)
         self.lock = threading.Lock()
         self.snapshot: Snapshot | None = None
